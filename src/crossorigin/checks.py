@@ -1,0 +1,163 @@
+"""Django system checks: every problem the compiler found, plus where the middleware sits.
+
+The settings are validated by the same code that compiles them (``settings``,
+``options``, ``registry``); this module only reports. Security findings come from
+``crossorigin.security``. Errors can be silenced only through Django's own
+``SILENCED_SYSTEM_CHECKS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Final
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
+from django.utils.module_loading import import_string
+
+from crossorigin import registry
+from crossorigin.decorators import view_overrides
+from crossorigin.problems import Level, Problem, warning
+from crossorigin.registry import PolicySet, ViewOverrides
+from crossorigin.settings import read_settings
+
+CORS_MIDDLEWARE: Final = "crossorigin.middleware.CorsMiddleware"
+POST_CSRF_MIDDLEWARE: Final = "crossorigin.middleware.CorsPostCsrfMiddleware"
+CSRF_MIDDLEWARE: Final = "django.middleware.csrf.CsrfViewMiddleware"
+
+# Middleware that can send a response without passing it through what sits below it
+# (redirects, static files, cached or rewritten responses). CorsMiddleware must sit
+# above them or those responses go out without CORS headers.
+ANSWERING_MIDDLEWARE: Final = {
+    "django.middleware.common.CommonMiddleware": "it redirects (APPEND_SLASH, PREPEND_WWW)",
+    "django.middleware.locale.LocaleMiddleware": "it redirects to language-prefixed URLs",
+    "django.middleware.gzip.GZipMiddleware": "it rewrites responses",
+    "django.middleware.http.ConditionalGetMiddleware": "it answers 304 Not Modified",
+    "django.middleware.cache.FetchFromCacheMiddleware": "it serves cached responses",
+    "django.middleware.cache.UpdateCacheMiddleware": "it caches responses",
+    "django.middleware.cache.CacheMiddleware": "it serves cached responses",
+    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware": "it answers 404s with flat pages",
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware": "it redirects 404s",
+    "whitenoise.middleware.WhiteNoiseMiddleware": "it serves static files itself",
+}
+SECURITY_MIDDLEWARE: Final = "django.middleware.security.SecurityMiddleware"
+
+_LEVELS: Final = {Level.ERROR: Error, Level.WARNING: Warning, Level.INFO: Info}
+
+
+def to_message(problem: Problem) -> CheckMessage:
+    """A Django check message for a problem."""
+    return _LEVELS[problem.level](problem.msg, hint=problem.hint, id=problem.id)
+
+
+@register(Tags.security, "crossorigin")
+def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """Report every CORS setting problem and security risk."""
+    policies = PolicySet(read_settings())
+    problems = list(policies.problems)
+    problems.extend(_view_problems(policies))
+    try:
+        from crossorigin.security import security_problems
+    except ImportError:  # pragma: no cover - the module ships with the package
+        pass
+    else:
+        problems.extend(security_problems(policies, settings))
+    return [to_message(p) for p in problems]
+
+
+def _view_problems(policies: PolicySet) -> list[Problem]:
+    found: list[Problem] = []
+    seen: set[ViewOverrides] = set()
+    for overrides in decorated_views():
+        if overrides in seen or overrides.exempt:
+            continue
+        seen.add(overrides)
+        found.extend(policies.view_problems(overrides))
+    return found
+
+
+def decorated_views() -> Iterator[ViewOverrides]:
+    """The overrides of every decorated view reachable from ROOT_URLCONF."""
+    try:
+        from django.urls import get_resolver
+
+        patterns = list(get_resolver().url_patterns)
+    except Exception:  # Django's own URL checks report a broken URLconf.
+        return
+    stack = patterns
+    while stack:
+        entry = stack.pop()
+        children = getattr(entry, "url_patterns", None)
+        if children is not None:
+            stack.extend(children)
+            continue
+        overrides = view_overrides(getattr(entry, "callback", None))
+        if overrides is not None:
+            yield overrides
+
+
+def _is_class(entry: str, dotted: str) -> bool:
+    if entry == dotted:
+        return True
+    if entry.startswith("django.") or "." not in entry:
+        return False
+    try:
+        wanted = import_string(dotted)
+        found = import_string(entry)
+        return isinstance(found, type) and issubclass(found, wanted)
+    except Exception:
+        return False
+
+
+@register(Tags.compatibility, "crossorigin")
+def check_middleware(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """Warn when CorsMiddleware is missing or below a middleware that answers on its own."""
+    return [to_message(p) for p in middleware_problems(list(getattr(settings, "MIDDLEWARE", None) or []))]
+
+
+def middleware_problems(middleware: list[str]) -> list[Problem]:
+    """What is wrong with where the CORS middleware sits in ``middleware``."""
+    found: list[Problem] = []
+    position = next((i for i, entry in enumerate(middleware) if _is_class(entry, CORS_MIDDLEWARE)), None)
+    if position is None:
+        found.append(
+            warning(
+                4,
+                f"{CORS_MIDDLEWARE} is not in MIDDLEWARE, so no CORS headers are sent.",
+                f"Add '{CORS_MIDDLEWARE}' to MIDDLEWARE, as high as possible.",
+            )
+        )
+        return found
+    above = middleware[:position]
+    for entry in above:
+        why = ANSWERING_MIDDLEWARE.get(entry)
+        if entry == SECURITY_MIDDLEWARE and getattr(settings, "SECURE_SSL_REDIRECT", False):
+            why = "it redirects to HTTPS (SECURE_SSL_REDIRECT), and a redirected preflight fails"
+        if why:
+            found.append(
+                warning(
+                    5,
+                    f"{CORS_MIDDLEWARE} is below {entry}; {why}, and those responses go out without CORS headers.",
+                    f"Move '{CORS_MIDDLEWARE}' above '{entry}' in MIDDLEWARE.",
+                )
+            )
+    cors_settings = registry.current().settings
+    if cors_settings.replace_https_referer:
+        found.append(
+            warning(
+                6,
+                "CORS_REPLACE_HTTPS_REFERER is on: the CSRF check is made to trust every allowed origin.",
+                "Prefer listing the origins that may send unsafe requests in CSRF_TRUSTED_ORIGINS and turning CORS_REPLACE_HTTPS_REFERER off.",
+            )
+        )
+        csrf = next((i for i, e in enumerate(middleware) if e == CSRF_MIDDLEWARE), None)
+        post = next((i for i, e in enumerate(middleware) if _is_class(e, POST_CSRF_MIDDLEWARE)), None)
+        if csrf is None or post is None or post < csrf or position > csrf:
+            found.append(
+                warning(
+                    7,
+                    "CORS_REPLACE_HTTPS_REFERER needs CorsMiddleware above CsrfViewMiddleware and CorsPostCsrfMiddleware below it.",
+                    f"Put '{CORS_MIDDLEWARE}' above '{CSRF_MIDDLEWARE}' and '{POST_CSRF_MIDDLEWARE}' right after it.",
+                )
+            )
+    return found

@@ -1,0 +1,25 @@
+"""Default allowed headers and methods, importable so settings can extend them.
+
+Example::
+
+    from crossorigin.defaults import default_headers
+    CORS_ALLOW_HEADERS = (*default_headers, "x-api-key")
+"""
+
+default_headers: tuple[str, ...] = (
+    "accept",
+    "authorization",
+    "content-type",
+    "user-agent",
+    "x-csrftoken",
+    "x-requested-with",
+)
+
+default_methods: tuple[str, ...] = (
+    "DELETE",
+    "GET",
+    "OPTIONS",
+    "PATCH",
+    "POST",
+    "PUT",
+)

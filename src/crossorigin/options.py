@@ -1,0 +1,228 @@
+"""The options of one policy, and the validators that turn raw values into them.
+
+The same validators serve the global ``CORS_*`` settings, each entry of
+``CORS_URL_POLICIES`` and each ``@cors_policy(...)`` view, so a value means the same
+wherever it is written and is reported by the same system check.
+
+A validator never raises: it returns a usable value (bad entries left out, so a bad
+setting fails closed) and the problems it found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Final
+
+from crossorigin.defaults import default_headers, default_methods
+from crossorigin.origins import OriginError, ParsedOrigin, parse_origin
+from crossorigin.problems import Problem, error, warning
+
+# RFC 9110 token: what a header name or a method may be made of.
+TOKEN_RE: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class PolicyOptions:
+    """Validated, normalised values for one policy (global, per-URL or per-view)."""
+
+    allowed_origins: tuple[ParsedOrigin, ...] = ()
+    allowed_origin_regexes: tuple[re.Pattern[str], ...] = ()
+    allow_all_origins: bool = False
+    allow_credentials: bool = False
+    allow_methods: tuple[str, ...] = default_methods
+    allow_headers: tuple[str, ...] = default_headers
+    expose_headers: tuple[str, ...] = ()
+    preflight_max_age: int = 86400
+    allow_private_network: bool = False
+    # django-dcors' CORS_ALLOW_ALL_HEADERS: reflect the requested headers.
+    allow_all_requested_headers: bool = False
+    # The raw origin strings as written, for messages and the explain command.
+    origin_sources: tuple[str, ...] = field(default=(), compare=False)
+
+    def merged(self, overrides: Mapping[str, object], where: str) -> tuple[PolicyOptions, list[Problem]]:
+        """These options with ``overrides`` (keys of OVERRIDE_KEYS) applied on top."""
+        problems: list[Problem] = []
+        changes: dict[str, object] = {}
+        for key, value in overrides.items():
+            validator = VALIDATORS.get(key)
+            if validator is None:
+                problems.append(
+                    error(
+                        15,
+                        f"{where} has an unknown key {key!r}.",
+                        "Use one of: " + ", ".join(sorted(OVERRIDE_KEYS)) + ".",
+                    )
+                )
+                continue
+            normalised, found = validator(value, f"{where}[{key!r}]")
+            problems.extend(found)
+            if key == "allowed_origins":
+                assert isinstance(normalised, tuple)
+                changes["allowed_origins"], changes["origin_sources"] = normalised
+            else:
+                changes[key] = normalised
+        return replace(self, **changes), problems  # type: ignore[arg-type]
+
+
+Validator = Callable[[object, str], tuple[object, list[Problem]]]
+
+
+def _is_sequence(value: object) -> bool:
+    return isinstance(value, (list, tuple, set, frozenset))
+
+
+def _string_list(value: object, name: str, code: int, what: str) -> tuple[list[str], list[Problem]]:
+    """A list of strings; a bare string counts as one item, with one clear error."""
+    if isinstance(value, str):
+        return [value], [
+            error(
+                code,
+                f"{name} should be a list or tuple of {what}, not a string.",
+                f"Write {name} = [{value!r}] (a string is read one character at a time).",
+            )
+        ]
+    if not _is_sequence(value):
+        return [], [error(code, f"{name} should be a list or tuple of {what}, not {type(value).__name__}.")]
+    items = list(value)  # type: ignore[call-overload]
+    strings = [item for item in items if isinstance(item, str)]
+    if len(strings) != len(items):
+        bad = next(item for item in items if not isinstance(item, str))
+        return strings, [error(code, f"{name} should contain only strings; found {bad!r}.")]
+    return strings, []
+
+
+_ORIGIN_ERROR_CODES: Final = {"scheme": 2, "host": 2, "path": 3, "query": 3, "fragment": 3, "user": 3, "'*'": 4}
+
+
+def validate_origins(
+    value: object, name: str
+) -> tuple[tuple[tuple[ParsedOrigin, ...], tuple[str, ...]], list[Problem]]:
+    """CORS_ALLOWED_ORIGINS: parse each origin or wildcard pattern into normal form."""
+    strings, problems = _string_list(value, name, 1, "origins such as 'https://example.com'")
+    parsed: list[ParsedOrigin] = []
+    seen: set[str] = set()
+    for raw in strings:
+        try:
+            origin = parse_origin(raw)
+        except OriginError as exc:
+            text = str(exc)
+            code = next((c for word, c in _ORIGIN_ERROR_CODES.items() if word in text), 5)
+            problems.append(
+                error(
+                    code,
+                    f"Origin {raw!r} in {name} {text}.",
+                    "Write origins as 'scheme://host[:port]', e.g. 'https://example.com'.",
+                )
+            )
+            continue
+        normal = origin.serialize()
+        if normal != raw:
+            problems.append(
+                warning(
+                    8,
+                    f"Origin {raw!r} in {name} is not in normal form; it is used as {normal!r}.",
+                    f"Write {normal!r}: browsers send lower-case hosts, punycode and no default port.",
+                )
+            )
+        if normal in seen:
+            continue
+        seen.add(normal)
+        parsed.append(origin)
+    return (tuple(parsed), tuple(strings)), problems
+
+
+def validate_regexes(value: object, name: str) -> tuple[tuple[re.Pattern[str], ...], list[Problem]]:
+    """CORS_ALLOWED_ORIGIN_REGEXES: strings or compiled patterns, compiled once."""
+    if isinstance(value, (str, re.Pattern)):
+        items: list[object] = [value]
+        problems = [
+            error(
+                6, f"{name} should be a list of regular expressions, not a single one.", f"Write {name} = [{value!r}]."
+            )
+        ]
+    elif _is_sequence(value):
+        items, problems = list(value), []  # type: ignore[call-overload]
+    else:
+        return (), [error(6, f"{name} should be a list of regular expressions, not {type(value).__name__}.")]
+    compiled: list[re.Pattern[str]] = []
+    for item in items:
+        if isinstance(item, re.Pattern):
+            if isinstance(item.pattern, str):
+                compiled.append(item)
+            else:
+                problems.append(error(6, f"{name} contains a bytes pattern {item.pattern!r}; use a str pattern."))
+        elif isinstance(item, str):
+            try:
+                compiled.append(re.compile(item))
+            except re.error as exc:
+                problems.append(error(7, f"{name} contains {item!r}, which is not a valid regular expression: {exc}."))
+        else:
+            problems.append(error(6, f"{name} should contain only strings or compiled patterns; found {item!r}."))
+    return tuple(compiled), problems
+
+
+def validate_bool(value: object, name: str) -> tuple[bool, list[Problem]]:
+    """A boolean setting; any other value is read for its truth, as the incumbent does."""
+    if isinstance(value, bool):
+        return value, []
+    return bool(value), [error(13, f"{name} should be True or False, not {value!r}.")]
+
+
+def _tokens(value: object, name: str, code: int, what: str) -> tuple[tuple[str, ...], list[Problem]]:
+    strings, problems = _string_list(value, name, code, what)
+    good = []
+    for item in strings:
+        if TOKEN_RE.fullmatch(item):
+            good.append(item)
+        else:
+            problems.append(
+                error(
+                    code,
+                    f"{name} contains {item!r}, which is not a valid {what[:-1]}.",
+                    "Use letters, digits and -, without spaces or commas.",
+                )
+            )
+    return tuple(dict.fromkeys(good)), problems
+
+
+def validate_methods(value: object, name: str) -> tuple[tuple[str, ...], list[Problem]]:
+    """CORS_ALLOW_METHODS: HTTP method tokens, sent as written."""
+    return _tokens(value, name, 9, "methods")
+
+
+def validate_allow_headers(value: object, name: str) -> tuple[tuple[str, ...], list[Problem]]:
+    """CORS_ALLOW_HEADERS: header name tokens, compared case-insensitively."""
+    return _tokens(value, name, 10, "header names")
+
+
+def validate_expose_headers(value: object, name: str) -> tuple[tuple[str, ...], list[Problem]]:
+    """CORS_EXPOSE_HEADERS: header name tokens."""
+    return _tokens(value, name, 11, "header names")
+
+
+def validate_max_age(value: object, name: str) -> tuple[int, list[Problem]]:
+    """CORS_PREFLIGHT_MAX_AGE: seconds; 0 or None sends no Access-Control-Max-Age."""
+    if value is None:
+        return 0, []
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return 0, [error(12, f"{name} should be a whole number of seconds (0 or more), not {value!r}.")]
+    return value, []
+
+
+VALIDATORS: Final[dict[str, Validator]] = {
+    "allowed_origins": validate_origins,
+    "allowed_origin_regexes": validate_regexes,
+    "allow_all_origins": validate_bool,
+    "allow_credentials": validate_bool,
+    "allow_methods": validate_methods,
+    "allow_headers": validate_allow_headers,
+    "expose_headers": validate_expose_headers,
+    "preflight_max_age": validate_max_age,
+    "allow_private_network": validate_bool,
+}
+
+# The keys a URL or view policy may override, named like the global settings
+# lower-cased without ``CORS_``.
+OVERRIDE_KEYS: Final = frozenset(VALIDATORS)

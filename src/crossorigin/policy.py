@@ -1,0 +1,341 @@
+"""A compiled policy and the one function that decides a request: ``decide``.
+
+``Policy`` is built once from ``PolicyOptions``: exact origins become a frozenset,
+wildcards a suffix dict, regexes one joined pattern, and every header value that does
+not depend on the request is a precomputed, immutable tuple. ``decide`` takes plain
+values (the Origin header, the method, the preflight headers) and returns a
+``Decision`` saying which headers to send and why. It knows nothing of Django's
+request or response classes; the middleware, the explain command, logging and the
+test helpers all call it.
+
+Two inputs are not static: the origin checker (``CORS_ORIGIN_CHECKER``) and the
+``check_request_enabled`` signal. ``decide`` takes their answers as arguments
+(``None`` meaning "not asked yet"), and when it needs one it has not been given it
+returns a pending decision; the caller asks and decides again. So each is asked at
+most once per request and only when the static settings do not already decide.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Final, NamedTuple
+
+from crossorigin.constants import (
+    ACCESS_CONTROL_ALLOW_CREDENTIALS,
+    ACCESS_CONTROL_ALLOW_HEADERS,
+    ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN,
+    ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+    ACCESS_CONTROL_EXPOSE_HEADERS,
+    ACCESS_CONTROL_MAX_AGE,
+)
+from crossorigin.options import TOKEN_RE, PolicyOptions
+from crossorigin.origins import RegexMatcher, WildcardMatcher, is_well_formed_request_origin
+
+# Bounds on what a preflight may ask for; beyond them it is refused unread (B15).
+REQUEST_HEADERS_MAX_LENGTH: Final = 4096
+REQUEST_HEADERS_MAX_COUNT: Final = 64
+REQUEST_METHOD_MAX_LENGTH: Final = 64
+# Allowed decisions are remembered per policy up to this many distinct requests, so a
+# flood of distinct origins cannot grow memory; past it they are simply recomputed.
+MEMO_MAX_ENTRIES: Final = 4096
+
+# Browsers never fail a preflight on these (Fetch: CORS-safelisted methods).
+SAFELISTED_METHODS: Final = frozenset({"GET", "HEAD", "POST"})
+
+Headers = tuple[tuple[str, str], ...]
+
+
+class Reason(str, Enum):
+    """Why a decision came out as it did; the value is a stable code for logs."""
+
+    URL_NOT_ENABLED = "url-not-enabled"
+    VIEW_EXEMPT = "view-exempt"
+    NO_ORIGIN = "no-origin"
+    ORIGIN_INVALID = "origin-invalid"
+    ORIGIN_NOT_ALLOWED = "origin-not-allowed"
+    ALLOWED_ALL_ORIGINS = "allowed-all-origins"
+    ALLOWED_EXACT = "allowed-exact"
+    ALLOWED_WILDCARD = "allowed-wildcard"
+    ALLOWED_REGEX = "allowed-regex"
+    ALLOWED_CHECKER = "allowed-checker"
+    ALLOWED_SIGNAL = "allowed-signal"
+    PREFLIGHT_INVALID = "preflight-invalid"
+    PREFLIGHT_METHOD_NOT_ALLOWED = "preflight-method-not-allowed"
+    PREFLIGHT_HEADERS_NOT_ALLOWED = "preflight-headers-not-allowed"
+    PENDING_CHECKER = "pending-checker"
+    PENDING_SIGNAL = "pending-signal"
+
+    @property
+    def sentence(self) -> str:
+        """A human sentence for the reason."""
+        return REASON_SENTENCES[self]
+
+
+REASON_SENTENCES: Final = {
+    Reason.URL_NOT_ENABLED: "The path is outside CORS_URLS_REGEX and every URL policy, so CORS is off for it.",
+    Reason.VIEW_EXEMPT: "The view is marked @cors_exempt, so CORS is off for it.",
+    Reason.NO_ORIGIN: "The request has no Origin header (same-origin, or a tool such as curl), so no CORS headers are needed.",
+    Reason.ORIGIN_INVALID: "The Origin header is malformed or too long, so it is refused.",
+    Reason.ORIGIN_NOT_ALLOWED: "The origin matches no allowed origin, wildcard or regex.",
+    Reason.ALLOWED_ALL_ORIGINS: "Every origin is allowed (CORS_ALLOW_ALL_ORIGINS).",
+    Reason.ALLOWED_EXACT: "The origin is listed in the allowed origins.",
+    Reason.ALLOWED_WILDCARD: "The origin matches an allowed wildcard pattern.",
+    Reason.ALLOWED_REGEX: "The origin matches an allowed origin regex.",
+    Reason.ALLOWED_CHECKER: "The origin checker (CORS_ORIGIN_CHECKER) allowed the origin.",
+    Reason.ALLOWED_SIGNAL: "A check_request_enabled receiver allowed the request.",
+    Reason.PREFLIGHT_INVALID: "The preflight's Access-Control-Request-Method or -Headers is malformed or too long.",
+    Reason.PREFLIGHT_METHOD_NOT_ALLOWED: "The preflight asks for a method that is not in the allowed methods.",
+    Reason.PREFLIGHT_HEADERS_NOT_ALLOWED: "The preflight asks for headers that are not in the allowed headers.",
+    Reason.PENDING_CHECKER: "The origin checker must be asked.",
+    Reason.PENDING_SIGNAL: "The check_request_enabled signal must be sent.",
+}
+
+
+class Decision(NamedTuple):
+    """What to do with one response, and why. Immutable, so it may be shared.
+
+    ``enabled`` means CORS applies to the URL (``Vary: Origin`` goes out); ``allowed``
+    means the browser will let the script proceed; ``headers`` are the
+    ``Access-Control-*`` headers to set; ``matched`` is the setting entry that allowed
+    the origin; ``refused`` the preflight's method or header names that are not allowed.
+    """
+
+    reason: Reason
+    policy: str
+    enabled: bool
+    allowed: bool
+    headers: Headers = ()
+    matched: str | None = None
+    refused: tuple[str, ...] = ()
+    preflight: bool = False
+
+    @property
+    def pending(self) -> bool:
+        """True when the caller must ask the checker or send the signal, then decide again."""
+        return self.reason is Reason.PENDING_CHECKER or self.reason is Reason.PENDING_SIGNAL
+
+
+class Policy:
+    """One compiled policy. Build it once; it never changes afterwards."""
+
+    __slots__ = (
+        "_actual_memo",
+        "_actual_tail",
+        "_allow_header_star",
+        "_allow_method_star",
+        "_has_patterns",
+        "_preflight_memo",
+        "_preflight_tail",
+        "_private_network",
+        "_star",
+        "allowed_header_names",
+        "allowed_methods",
+        "denied",
+        "denied_preflight",
+        "disabled",
+        "exact_origins",
+        "invalid",
+        "invalid_preflight",
+        "name",
+        "no_origin",
+        "options",
+        "regexes",
+        "wildcards",
+    )
+
+    def __init__(self, options: PolicyOptions, name: str = "global", has_checker: bool = False) -> None:
+        self.name = name
+        self.options = options
+        exact = [o for o in options.allowed_origins if not o.is_wildcard]
+        self.exact_origins: frozenset[str] = frozenset(o.serialize() for o in exact)
+        self.wildcards = WildcardMatcher(o for o in options.allowed_origins if o.is_wildcard)
+        self.regexes = RegexMatcher(options.allowed_origin_regexes)
+        self._has_patterns = bool(self.wildcards) or bool(self.regexes) or has_checker
+        credentials = options.allow_credentials
+        # With credentials a browser reads '*' in these lists as a literal name (Fetch).
+        self._allow_method_star = "*" in options.allow_methods and not credentials
+        self._allow_header_star = "*" in options.allow_headers and not credentials
+        self.allowed_methods = frozenset(options.allow_methods)
+        self.allowed_header_names = frozenset(h.lower() for h in options.allow_headers)
+        self._private_network = options.allow_private_network
+        self._star = options.allow_all_origins and not credentials
+
+        tail: list[tuple[str, str]] = []
+        if credentials:
+            tail.append((ACCESS_CONTROL_ALLOW_CREDENTIALS, "true"))
+        if options.expose_headers:
+            tail.append((ACCESS_CONTROL_EXPOSE_HEADERS, ", ".join(options.expose_headers)))
+        self._actual_tail: Headers = tuple(tail)
+        preflight = list(tail)
+        preflight.append((ACCESS_CONTROL_ALLOW_HEADERS, ", ".join(options.allow_headers)))
+        preflight.append((ACCESS_CONTROL_ALLOW_METHODS, ", ".join(options.allow_methods)))
+        if options.preflight_max_age:
+            preflight.append((ACCESS_CONTROL_MAX_AGE, str(options.preflight_max_age)))
+        self._preflight_tail: Headers = tuple(preflight)
+
+        # Decisions that do not depend on the origin's text are built here, once.
+        self.disabled = Decision(Reason.URL_NOT_ENABLED, name, False, False)
+        self.no_origin = Decision(Reason.NO_ORIGIN, name, True, False)
+        self.denied = Decision(Reason.ORIGIN_NOT_ALLOWED, name, True, False)
+        self.denied_preflight = self.denied._replace(preflight=True)
+        self.invalid = Decision(Reason.ORIGIN_INVALID, name, True, False)
+        self.invalid_preflight = self.invalid._replace(preflight=True)
+        self._actual_memo: dict[str, Decision] = {}
+        self._preflight_memo: dict[tuple[str, str, str | None, bool], Decision] = {}
+
+    def __repr__(self) -> str:
+        return f"<Policy {self.name}>"
+
+    def match_origin(self, origin: str) -> tuple[Reason, str | None]:
+        """Which static rule allows a well-formed origin, if any."""
+        if self.options.allow_all_origins:
+            return Reason.ALLOWED_ALL_ORIGINS, "*"
+        if origin in self.exact_origins:
+            return Reason.ALLOWED_EXACT, origin
+        matched = self.wildcards.match(origin) if self.wildcards else None
+        if matched is not None:
+            return Reason.ALLOWED_WILDCARD, matched
+        matched = self.regexes.match(origin) if self.regexes else None
+        if matched is not None:
+            return Reason.ALLOWED_REGEX, matched
+        return Reason.ORIGIN_NOT_ALLOWED, None
+
+    def allowed_headers(self, origin: str, preflight: bool, requested: list[str] | None) -> Headers:
+        """The Access-Control-* headers for an allowed origin."""
+        first = ((ACCESS_CONTROL_ALLOW_ORIGIN, "*" if self._star else origin),)
+        if not preflight:
+            return first + self._actual_tail
+        if self.options.allow_all_requested_headers and requested:
+            # django-dcors' CORS_ALLOW_ALL_HEADERS: echo what was asked for, once validated.
+            tail = tuple(
+                (ACCESS_CONTROL_ALLOW_HEADERS, ", ".join(requested))
+                if name == ACCESS_CONTROL_ALLOW_HEADERS
+                else (name, value)
+                for name, value in self._preflight_tail
+            )
+            return first + tail
+        return first + self._preflight_tail
+
+    def refused_request(self, method: str, requested: list[str]) -> tuple[Reason | None, tuple[str, ...]]:
+        """What a valid preflight asks for that the browser will be refused."""
+        if not (method in SAFELISTED_METHODS or method in self.allowed_methods or self._allow_method_star):
+            return Reason.PREFLIGHT_METHOD_NOT_ALLOWED, (method,)
+        if self.options.allow_all_requested_headers:
+            return None, ()
+        refused = tuple(
+            name
+            for name in requested
+            if name not in self.allowed_header_names and not (self._allow_header_star and name != "authorization")
+        )
+        if refused:
+            return Reason.PREFLIGHT_HEADERS_NOT_ALLOWED, refused
+        return None, ()
+
+
+def parse_request_headers(value: str | None) -> list[str] | None:
+    """The names in Access-Control-Request-Headers, lower-cased; None if malformed or too big."""
+    if not value:
+        return []
+    if len(value) > REQUEST_HEADERS_MAX_LENGTH or value.count(",") >= REQUEST_HEADERS_MAX_COUNT:
+        return None
+    names = []
+    for part in value.split(","):
+        name = part.strip().lower()
+        if not name:
+            continue
+        if TOKEN_RE.fullmatch(name) is None:
+            return None
+        names.append(name)
+    return names
+
+
+def decide(
+    policy: Policy,
+    origin: str | None,
+    *,
+    preflight: bool = False,
+    request_method: str | None = None,
+    request_headers: str | None = None,
+    private_network: bool = False,
+    url_enabled: bool = True,
+    checker: bool | None = False,
+    signal: bool | None = False,
+) -> Decision:
+    """Decide one request under ``policy``.
+
+    ``origin`` is the Origin header as received (None if absent). ``preflight`` is
+    True for an OPTIONS request that carries Origin and Access-Control-Request-Method
+    (``request_method``); ``request_headers`` is its Access-Control-Request-Headers.
+    ``private_network`` is True when Access-Control-Request-Private-Network is "true".
+    ``url_enabled`` says whether CORS applies to the path. ``checker`` and ``signal``
+    are the answers of the origin checker and the check_request_enabled signal:
+    False when there is nothing to ask, None when not asked yet.
+    """
+    enabled_by_signal = False
+    if not url_enabled:
+        if signal is None:
+            return Decision(Reason.PENDING_SIGNAL, policy.name, False, False)
+        if not signal:
+            return policy.disabled
+        enabled_by_signal = True
+    if not origin:
+        return policy.no_origin
+
+    requested: list[str] | None = None
+    if preflight:
+        requested = parse_request_headers(request_headers)
+        if (
+            requested is None
+            or request_method is None
+            or len(request_method) > REQUEST_METHOD_MAX_LENGTH
+            or TOKEN_RE.fullmatch(request_method) is None
+        ):
+            return Decision(Reason.PREFLIGHT_INVALID, policy.name, True, False, preflight=True)
+        key = (origin, request_method, request_headers, private_network)
+        found = policy._preflight_memo.get(key)
+        if found is not None and not enabled_by_signal:
+            return found
+    elif not private_network and not enabled_by_signal:
+        found = policy._actual_memo.get(origin)
+        if found is not None:
+            return found
+
+    if len(origin) > 512 or not is_well_formed_request_origin(origin):
+        return policy.invalid_preflight if preflight else policy.invalid
+    reason, matched = policy.match_origin(origin)
+    static = reason is not Reason.ORIGIN_NOT_ALLOWED
+    if not static:
+        if checker is None:
+            return Decision(Reason.PENDING_CHECKER, policy.name, True, False, preflight=preflight)
+        if checker:
+            reason, matched = Reason.ALLOWED_CHECKER, origin
+        elif enabled_by_signal or signal:
+            reason, matched = Reason.ALLOWED_SIGNAL, origin
+        elif signal is None:
+            return Decision(Reason.PENDING_SIGNAL, policy.name, True, False, preflight=preflight)
+        else:
+            return policy.denied_preflight if preflight else policy.denied
+
+    headers = policy.allowed_headers(origin, preflight, requested)
+    if private_network and policy._private_network:
+        headers = (*headers, (ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, "true"))
+    refusal, refused = (None, ()) if not preflight else policy.refused_request(request_method or "", requested or [])
+    decision = Decision(
+        refusal or reason,
+        policy.name,
+        True,
+        refusal is None,
+        headers,
+        matched,
+        refused,
+        preflight,
+    )
+    # Only answers that follow from the settings alone are remembered.
+    if static and not enabled_by_signal:
+        if preflight:
+            if len(policy._preflight_memo) < MEMO_MAX_ENTRIES:
+                policy._preflight_memo[(origin, request_method or "", request_headers, private_network)] = decision
+        elif not private_network and len(policy._actual_memo) < MEMO_MAX_ENTRIES:
+            policy._actual_memo[origin] = decision
+    return decision

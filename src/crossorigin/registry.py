@@ -1,0 +1,167 @@
+"""The compiled policies for the current settings, built once and rebuilt on change.
+
+``current()`` returns a ``PolicySet``: the global policy, the URL policies in order,
+per-view policies compiled on first use, the URL gate (``CORS_URLS_REGEX``) and the
+origin checker. It is compiled the first time it is needed and dropped whenever
+Django's ``setting_changed`` fires for a setting it depends on, so
+``override_settings`` in tests keeps working without any per-request settings access.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
+
+from crossorigin.checker import OriginChecker
+from crossorigin.options import PolicyOptions
+from crossorigin.policy import Decision, Policy, Reason
+from crossorigin.problems import Problem, error
+from crossorigin.settings import CorsSettings, read_settings
+
+
+@dataclass(frozen=True, eq=True)
+class ViewOverrides:
+    """What ``@cors_policy`` / ``@cors_exempt`` attached to a view; hashable, immutable."""
+
+    items: tuple[tuple[str, Hashable], ...]
+    exempt: bool = False
+    name: str = "view"
+
+    def as_dict(self) -> dict[str, object]:
+        """The overrides as a dict of override keys to values."""
+        return dict(self.items)
+
+
+def freeze(value: object) -> Hashable:
+    """A hashable copy of an override value (lists become tuples)."""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(freeze(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), freeze(v)) for k, v in value.items()))
+    return value
+
+
+class PolicySet:
+    """Every policy of the site, compiled, and how to pick one for a request."""
+
+    def __init__(self, cors_settings: CorsSettings) -> None:
+        self.settings = cors_settings
+        problems: list[Problem] = list(cors_settings.problems)
+        self.checker: OriginChecker | None = None
+        if cors_settings.origin_checker:
+            try:
+                func = import_string(cors_settings.origin_checker)
+                if not callable(func):
+                    raise TypeError("it is not callable")
+                self.checker = OriginChecker(
+                    func,
+                    cors_settings.checker_cache_size,
+                    cors_settings.checker_cache_ttl,
+                    cors_settings.origin_checker,
+                )
+            except (ImportError, TypeError) as exc:
+                problems.append(
+                    error(
+                        16,
+                        f"CORS_ORIGIN_CHECKER {cors_settings.origin_checker!r} cannot be used: {exc}.",
+                        "Point it at a callable (origin, request) -> bool, e.g. 'myapp.cors.is_allowed_origin'.",
+                    )
+                )
+        has_checker = self.checker is not None
+        self.global_policy = Policy(cors_settings.options, "global", has_checker)
+        self.urls_regex = cors_settings.urls_regex
+        url_policies: list[tuple[re.Pattern[str], Policy, Mapping[str, object]]] = []
+        for index, (pattern, overrides) in enumerate(cors_settings.url_policies):
+            where = f"CORS_URL_POLICIES[{index}]"
+            options, found = cors_settings.options.merged(overrides, where)
+            problems.extend(found)
+            url_policies.append((pattern, Policy(options, f"url:{pattern.pattern}", has_checker), overrides))
+        self.url_policies = tuple(url_policies)
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self._view_policies: dict[tuple[int, ViewOverrides], Policy] = {}
+        self._view_problems: dict[ViewOverrides, list[Problem]] = {}
+        self._lock = threading.Lock()
+        self.exempt = Decision(Reason.VIEW_EXEMPT, "view", False, False)
+
+    def url_policy(self, path: str) -> tuple[int, Policy, bool]:
+        """The URL policy for a path: (index or -1 for global, policy, CORS enabled)."""
+        for index, (pattern, policy, _overrides) in enumerate(self.url_policies):
+            if pattern.match(path):
+                return index, policy, True
+        regex = self.urls_regex
+        return -1, self.global_policy, regex is None or regex.match(path) is not None
+
+    def view_policy(self, index: int, base: Policy, view: ViewOverrides) -> Policy:
+        """The policy for a decorated view under URL policy ``index``; compiled once."""
+        key = (index, view)
+        policy = self._view_policies.get(key)
+        if policy is None:
+            options, problems = self._view_options(index, view)
+            policy = Policy(options, f"view:{view.name}", self.checker is not None)
+            with self._lock:
+                self._view_policies[key] = policy
+                self._view_problems[view] = problems
+        return policy
+
+    def _view_options(self, index: int, view: ViewOverrides) -> tuple[PolicyOptions, list[Problem]]:
+        base_options = self.settings.options
+        if index >= 0:
+            base_options = self.url_policies[index][1].options
+        return base_options.merged(view.as_dict(), f"@cors_policy on {view.name}")
+
+    def view_problems(self, view: ViewOverrides) -> list[Problem]:
+        """What is wrong with a view's overrides (used by the system checks)."""
+        return self._view_options(-1, view)[1]
+
+    def select(self, path: str, view: ViewOverrides | None) -> tuple[Policy, bool]:
+        """The policy for a request to ``path`` served by a view with ``view`` overrides.
+
+        Precedence: the view's overrides, over the first matching URL policy, over the
+        global settings. Returns the policy and whether CORS is enabled for the request.
+        """
+        index, policy, enabled = self.url_policy(path)
+        if view is None:
+            return policy, enabled
+        return self.view_policy(index, policy, view), True
+
+
+_current: PolicySet | None = None
+_build_lock: Final = threading.Lock()
+
+
+def current() -> PolicySet:
+    """The policies for the current settings, compiled on first use."""
+    policies = _current
+    if policies is None:
+        policies = _rebuild()
+    return policies
+
+
+def _rebuild() -> PolicySet:
+    global _current
+    with _build_lock:
+        if _current is None:
+            _current = PolicySet(read_settings())
+        return _current
+
+
+# Settings outside CORS_* that change what a policy set contains.
+_OTHER_DEPENDENCIES: Final = frozenset({"ROOT_URLCONF"})
+
+
+def reset(setting: str | None = None, **_: Any) -> None:
+    """Drop the compiled policies (``setting_changed`` receiver; no argument: always)."""
+    global _current
+    if setting is None or setting.startswith("CORS_") or setting in _OTHER_DEPENDENCIES:
+        _current = None
+
+
+# Connected here rather than in AppConfig.ready so the policies follow setting changes
+# even in a project that uses the middleware without listing the app.
+setting_changed.connect(reset, dispatch_uid="crossorigin.registry.reset")

@@ -1,0 +1,14 @@
+"""The ``check_request_enabled`` signal, with django-cors-headers' meaning.
+
+A receiver is called as ``receiver(sender=None, request=request)``. If any receiver
+returns a truthy value, CORS is enabled for that request *and* its origin is allowed,
+whatever the settings say. The middleware sends it at most once per request, and only
+when the settings alone do not already enable the URL and allow the origin.
+
+Prefer ``CORS_ORIGIN_CHECKER`` for new code: it is asked about the origin only, it may
+be async, and its answers can be cached.
+"""
+
+from django.dispatch import Signal
+
+check_request_enabled = Signal()
