@@ -16,4 +16,10 @@ urlpatterns = [
     path("exempt/", views.exempt_view),
     path("class/", views.PolicyClassView.as_view()),
     path("public/items/", views.plain),
+    path("api/redirect/", views.redirect_elsewhere),
+    path("api/private/", views.login_required_view),
+    path("api/csrf/", views.csrf_post),
+    path("api/missing/", views.not_found),
+    path("api/noslash", views.plain),
+    path("api/stream/", views.stream),
 ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from collections.abc import Callable
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views import View
+from django.views.decorators.csrf import csrf_protect
 
 from crossorigin.decorators import cors_exempt, cors_policy
 
@@ -51,3 +54,42 @@ class PolicyClassView(View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         return HttpResponse("class-post")
+
+
+def redirect_elsewhere(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(status=302, headers={"Location": "/elsewhere/"})
+
+
+def login_required_view(request: HttpRequest) -> HttpResponse:
+    # Stands for any authentication: refuses every request that reaches it without a user.
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return HttpResponse("authentication required", status=401)
+    return HttpResponse("secret")
+
+
+@csrf_protect
+def csrf_post(request: HttpRequest) -> JsonResponse:
+    # What the view saw: CorsPostCsrfMiddleware must have put Origin and Referer back.
+    return JsonResponse(
+        {"origin": request.META.get("HTTP_ORIGIN"), "referer": request.META.get("HTTP_REFERER")}
+    )
+
+
+def stream(request: HttpRequest) -> StreamingHttpResponse:
+    return StreamingHttpResponse(iter([b"a", b"b"]))
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    raise Http404("nothing here")
+
+
+class AnswersItselfMiddleware:
+    """A middleware below CorsMiddleware that answers /api/answered/ without any view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/api/answered/":
+            return HttpResponse("answered by a middleware", status=403)
+        return self.get_response(request)

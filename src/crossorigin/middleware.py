@@ -4,12 +4,18 @@ It holds no matching logic. Per request it reads a few ``META`` keys, picks the
 compiled policy for the path (and view), calls ``decide`` and sets the headers the
 decision lists. A preflight is answered here, before any view, authentication or
 redirect can run. Under ASGI it stays on the event loop (no thread hop).
+
+On the common site (``PolicySet.simple``: one global policy, no origin checker) a
+request whose answer ``decide`` has already given is served from that policy's
+remembered answers without calling ``decide`` again: a few dict lookups, then the
+headers. Everything else takes the general path, which calls ``decide``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from logging import DEBUG
 from typing import Any, Final
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
@@ -36,11 +42,13 @@ from crossorigin.constants import (  # noqa: F401  (re-exported, as the incumben
 )
 from crossorigin.decorators import view_overrides, views_are_decorated
 from crossorigin.logs import log_decision
-from crossorigin.policy import Decision, Reason, decide
+from crossorigin.policy import Decision, Policy, Reason, decide
 from crossorigin.registry import PolicySet, ViewOverrides
 from crossorigin.signals import check_request_enabled
 
 logger: Final = logging.getLogger("crossorigin")
+# Logger.isEnabledFor caches its answer per level until the logging config changes.
+_logs: Final = logger.isEnabledFor
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
 
@@ -51,23 +59,36 @@ _CHECKER: Final = "_crossorigin_checker"
 _REPLACED: Final = "_crossorigin_replaced"
 
 
+def vary_with_origin(vary: str) -> str:
+    """A Vary value with ``origin`` added, or the same value if it already covers it."""
+    fields = [field.strip().lower() for field in vary.split(",")]
+    if "origin" in fields or "*" in fields:
+        return vary
+    return f"{vary}, origin"
+
+
 def add_vary_origin(response: HttpResponseBase) -> None:
     """Add ``origin`` to the response's Vary header, keeping what is there."""
-    vary = response.get("Vary")
-    if not vary:
-        response["Vary"] = "origin"
-        return
-    fields = [field.strip().lower() for field in vary.split(",")]
-    if "origin" not in fields and "*" not in fields:
-        response["Vary"] = f"{vary}, origin"
+    apply_decision(_VARY_ONLY, response)
 
 
 def apply_decision(decision: Decision, response: HttpResponseBase) -> None:
     """Set the headers a decision lists, through Django's public response API."""
     if decision.enabled:
-        add_vary_origin(response)
+        headers = response.headers
+        vary = headers.get("Vary")
+        if not vary:
+            headers["Vary"] = "origin"
+        else:
+            merged = vary_with_origin(vary)
+            if merged is not vary:
+                headers["Vary"] = merged
         for name, value in decision.headers:
-            response[name] = value
+            headers[name] = value
+
+
+# An enabled decision that sets no header besides Vary.
+_VARY_ONLY: Final = Decision(Reason.NO_ORIGIN, "vary", True, False)
 
 
 def preflight_response() -> HttpResponse:
@@ -75,12 +96,64 @@ def preflight_response() -> HttpResponse:
     return HttpResponse(headers={"Content-Length": "0"})
 
 
+def answer_preflight(decision: Decision) -> HttpResponse:
+    """The preflight response for an enabled decision (a new response: Vary is set, not merged)."""
+    response = preflight_response()
+    headers = response.headers
+    headers["Vary"] = "origin"
+    for name, value in decision.headers:
+        headers[name] = value
+    return response
+
+
+def remembered_answer(policies: PolicySet, request: HttpRequest, origin: str | None) -> Decision | None:
+    """What ``decide`` answers for this actual request under ``policies.simple``, if known without it.
+
+    None sends the request to ``decide``: a decorated view has its own policy, and a
+    check_request_enabled receiver (connected at any time) may still let a refused
+    origin in, or enable a path outside CORS_URLS_REGEX.
+    """
+    policy: Policy = policies.simple  # type: ignore[assignment]
+    gate = policies.urls_regex
+    if gate is not None and gate.match(request.path_info) is None:
+        if check_request_enabled.receivers or getattr(request, _VIEW, None) is not None:
+            return None
+        return policy.disabled
+    if origin is None:  # (process_view records a view's policy only for requests with an Origin)
+        return policy.no_origin
+    if getattr(request, _VIEW, None) is not None:
+        return None
+    decision = policy._actual_memo.get(origin)
+    if decision is None and origin in policy._refused_memo and not check_request_enabled.receivers:
+        return policy.denied
+    return decision
+
+
+def remembered_preflight(policies: PolicySet, request: HttpRequest, origin: str) -> Decision | None:
+    """What ``decide`` answered before for this preflight under ``policies.simple``, if anything."""
+    meta = request.META
+    method = meta.get(META_REQUEST_METHOD)
+    if method is None or views_are_decorated():
+        return None
+    gate = policies.urls_regex
+    if gate is not None and gate.match(request.path_info) is None:
+        return None
+    private_network = meta.get(META_REQUEST_PRIVATE_NETWORK) == "true"
+    key = (origin, method, meta.get(META_REQUEST_HEADERS), private_network)
+    return policies.simple._preflight_memo.get(key)  # type: ignore[union-attr]
+
+
 def _signal_answer(request: HttpRequest) -> bool:
     """Send check_request_enabled once for this request; a failing receiver counts as no."""
     answer = getattr(request, _SIGNAL, None)
     if answer is None:
         answer = False
-        for receiver, result in check_request_enabled.send_robust(sender=None, request=request):
+        try:
+            results = check_request_enabled.send_robust(sender=None, request=request)
+        except Exception:  # send_robust's own logging fails for receivers without __qualname__
+            logger.exception("crossorigin: a check_request_enabled receiver raised; counted as no")
+            results = []
+        for receiver, result in results:
             if isinstance(result, Exception):
                 logger.error("check_request_enabled receiver %r raised %r", receiver, result)
             elif result:
@@ -129,15 +202,62 @@ class CorsMiddleware:
         if self.async_mode:
             return self.__acall__(request)
         policies = registry.current()
+        if policies.simple is None:
+            return self._call_sync(request)
+        # The common site: answers decide() already gave, else decide() itself.
+        origin = request.META.get(META_ORIGIN)
+        if origin is not None and request.method == "OPTIONS":
+            decision = remembered_preflight(policies, request, origin)
+            if decision is None:
+                return self._call_sync(request)
+            response: HttpResponseBase = answer_preflight(decision)
+        else:
+            response = self.get_response(request)  # type: ignore[assignment]
+            if origin is None and policies.urls_regex is None:
+                decision = policies.simple.no_origin
+            else:
+                decision = remembered_answer(policies, request, origin)
+                if decision is None:
+                    decision = self._decide_sync(policies, request, origin, False, getattr(request, _VIEW, None))
+            apply_decision(decision, response)
+        if _logs(DEBUG):
+            log_decision(decision, origin, request.path_info)
+        return response
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        policies = registry.current()
+        if policies.simple is None:
+            return await self._call_async(request)
+        origin = request.META.get(META_ORIGIN)
+        if origin is not None and request.method == "OPTIONS":
+            decision = remembered_preflight(policies, request, origin)
+            if decision is None:
+                return await self._call_async(request)
+            response: HttpResponseBase = answer_preflight(decision)
+        else:
+            response = await self.get_response(request)  # type: ignore[misc]
+            if origin is None and policies.urls_regex is None:
+                decision = policies.simple.no_origin
+            else:
+                decision = remembered_answer(policies, request, origin)
+                if decision is None:
+                    view = getattr(request, _VIEW, None)
+                    decision = await self._decide_async(policies, request, origin, False, view)
+            apply_decision(decision, response)
+        if _logs(DEBUG):
+            log_decision(decision, origin, request.path_info)
+        return response
+
+    def _call_sync(self, request: HttpRequest) -> HttpResponseBase:
+        """The general path: any policy set, every request."""
+        policies = registry.current()
         meta = request.META
         origin = meta.get(META_ORIGIN)
         if origin is not None and request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
             decision = self._decide_sync(policies, request, origin, True, _preflight_view(request))
             if decision.enabled:
-                answer = preflight_response()
-                apply_decision(decision, answer)
                 log_decision(decision, origin, request.path_info)
-                return answer
+                return answer_preflight(decision)
         response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
         self._restore(request)
         decision = self._decide_sync(policies, request, origin, False, getattr(request, _VIEW, None))
@@ -145,23 +265,22 @@ class CorsMiddleware:
         log_decision(decision, origin, request.path_info)
         return response
 
-    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+    async def _call_async(self, request: HttpRequest) -> HttpResponseBase:
+        """The general path under ASGI."""
         policies = registry.current()
         meta = request.META
         origin = meta.get(META_ORIGIN)
         if origin is not None and request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
             decision = await self._decide_async(policies, request, origin, True, _preflight_view(request))
             if decision.enabled:
-                response = preflight_response()
-                apply_decision(decision, response)
                 log_decision(decision, origin, request.path_info)
-                return response
-        response = await self.get_response(request)  # type: ignore[misc]
+                return answer_preflight(decision)
+        response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
         self._restore(request)
         decision = await self._decide_async(policies, request, origin, False, getattr(request, _VIEW, None))
         apply_decision(decision, response)
         log_decision(decision, origin, request.path_info)
-        return response  # type: ignore[no-any-return]
+        return response
 
     # -- deciding --------------------------------------------------------------------
 
@@ -178,12 +297,18 @@ class CorsMiddleware:
         checker = getattr(request, _CHECKER, None)
         if checker is None and policies.checker is None:
             checker = False
+        request_method = meta.get(META_REQUEST_METHOD) if preflight else None
+        request_headers = meta.get(META_REQUEST_HEADERS) if preflight else None
+        if not preflight and request.method == "OPTIONS":
+            # An OPTIONS answered by the view gets the preflight headers too, as with
+            # django-cors-headers; asked as a plain GET preflight so nothing is refused.
+            preflight, request_method = True, "GET"
         return decide(
             policy,
             origin,
             preflight=preflight,
-            request_method=meta.get(META_REQUEST_METHOD) if preflight else None,
-            request_headers=meta.get(META_REQUEST_HEADERS) if preflight else None,
+            request_method=request_method,
+            request_headers=request_headers,
             private_network=meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
             url_enabled=enabled,
             checker=checker,
@@ -231,7 +356,7 @@ class CorsMiddleware:
         origin = request.META.get(META_ORIGIN)
         if origin is None:
             return
-        view = view_overrides(view_func)
+        view = view_overrides(view_func) if views_are_decorated() else None
         if view is not None:
             setattr(request, _VIEW, view)
         policies = registry.current()
@@ -244,7 +369,7 @@ class CorsMiddleware:
         origin = request.META.get(META_ORIGIN)
         if origin is None:
             return
-        view = view_overrides(view_func)
+        view = view_overrides(view_func) if views_are_decorated() else None
         if view is not None:
             setattr(request, _VIEW, view)
         policies = registry.current()

@@ -93,7 +93,33 @@ def _string_list(value: object, name: str, code: int, what: str) -> tuple[list[s
     return strings, []
 
 
-_ORIGIN_ERROR_CODES: Final = {"scheme": 2, "host": 2, "path": 3, "query": 3, "fragment": 3, "user": 3, "'*'": 4}
+# How an OriginError's message starts -> the check id. Matched on the start only: the
+# messages' explanations mention "scheme://host" and would otherwise pick the wrong id.
+_ORIGIN_ERROR_CODES: Final = {
+    "is missing a scheme": 2,
+    "has an invalid scheme": 2,
+    "is missing a host": 2,
+    "has an invalid host": 2,
+    "has an invalid IPv6": 2,
+    "has an unclosed '['": 2,
+    "has characters after its IPv6": 2,
+    "has a host that is not": 2,
+    "should not": 3,
+}
+
+
+def _wildcard_hint(raw: str) -> str:
+    scheme, sep, rest = raw.partition("://")
+    if sep and rest.startswith("*") and not rest.startswith("*.") and len(rest) > 1 and "*" not in rest[1:]:
+        # 'https://*example.com' would also match 'https://evilexample.com' (B5).
+        return (
+            f"Write {scheme}://*.{rest[1:]} for {rest[1:]} and its subdomains; a '*' glued to a name is not a wildcard."
+        )
+    return (
+        "A '*' is accepted only as 'https://*.example.com' (the domain and its subdomains) or as a port, "
+        "'http://localhost:*'; use CORS_ALLOWED_ORIGIN_REGEXES for other patterns, "
+        "or CORS_ALLOW_ALL_ORIGINS = True for every origin."
+    )
 
 
 def validate_origins(
@@ -108,7 +134,12 @@ def validate_origins(
             origin = parse_origin(raw)
         except OriginError as exc:
             text = str(exc)
-            code = next((c for word, c in _ORIGIN_ERROR_CODES.items() if word in text), 5)
+            if "*" in raw:
+                # Every misuse of '*' gets one id, whatever part of the origin it sits in
+                # (the wildcard message itself mentions "localhost", so no word lookup).
+                problems.append(error(4, f"Origin {raw!r} in {name} {text}.", _wildcard_hint(raw)))
+                continue
+            code = next((c for start, c in _ORIGIN_ERROR_CODES.items() if text.startswith(start)), 5)
             problems.append(
                 error(
                     code,

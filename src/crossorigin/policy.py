@@ -36,8 +36,10 @@ from crossorigin.origins import RegexMatcher, WildcardMatcher, is_well_formed_re
 REQUEST_HEADERS_MAX_LENGTH: Final = 4096
 REQUEST_HEADERS_MAX_COUNT: Final = 64
 REQUEST_METHOD_MAX_LENGTH: Final = 64
-# Allowed decisions are remembered per policy up to this many distinct requests, so a
-# flood of distinct origins cannot grow memory; past it they are simply recomputed.
+# Answers that follow from the settings alone are remembered per policy, up to this many
+# distinct requests each for allowed and refused origins, so a flood of distinct origins
+# cannot grow memory or crowd out the allowed ones; past it they are simply recomputed.
+MEMO_KEY_MAX_LENGTH: Final = 256
 MEMO_MAX_ENTRIES: Final = 4096
 
 # Browsers never fail a preflight on these (Fetch: CORS-safelisted methods).
@@ -124,10 +126,12 @@ class Policy:
         "_actual_tail",
         "_allow_header_star",
         "_allow_method_star",
+        "_has_checker",
         "_has_patterns",
         "_preflight_memo",
         "_preflight_tail",
         "_private_network",
+        "_refused_memo",
         "_star",
         "allowed_header_names",
         "allowed_methods",
@@ -152,6 +156,7 @@ class Policy:
         self.wildcards = WildcardMatcher(o for o in options.allowed_origins if o.is_wildcard)
         self.regexes = RegexMatcher(options.allowed_origin_regexes)
         self._has_patterns = bool(self.wildcards) or bool(self.regexes) or has_checker
+        self._has_checker = has_checker
         credentials = options.allow_credentials
         # With credentials a browser reads '*' in these lists as a literal name (Fetch).
         self._allow_method_star = "*" in options.allow_methods and not credentials
@@ -170,6 +175,8 @@ class Policy:
         preflight = list(tail)
         preflight.append((ACCESS_CONTROL_ALLOW_HEADERS, ", ".join(options.allow_headers)))
         preflight.append((ACCESS_CONTROL_ALLOW_METHODS, ", ".join(options.allow_methods)))
+        # 0 (or None) sends no header, as django-cors-headers documents (issue 2); the
+        # browser then uses its own default (Chromium: 5 s).
         if options.preflight_max_age:
             preflight.append((ACCESS_CONTROL_MAX_AGE, str(options.preflight_max_age)))
         self._preflight_tail: Headers = tuple(preflight)
@@ -181,8 +188,16 @@ class Policy:
         self.denied_preflight = self.denied._replace(preflight=True)
         self.invalid = Decision(Reason.ORIGIN_INVALID, name, True, False)
         self.invalid_preflight = self.invalid._replace(preflight=True)
+        # The memo of decide(): a request's answer when the settings alone decide it.
+        # ``_actual_memo``: allowed origins of actual (non-preflight) requests without
+        # Access-Control-Request-Private-Network; ``_preflight_memo``: preflights by
+        # (origin, method, requested headers, private network). ``_refused_memo``:
+        # well-formed origins no setting allows, kept only when there is no origin
+        # checker (whose answers may change) and consulted only when no signal
+        # receiver could still let them in.
         self._actual_memo: dict[str, Decision] = {}
         self._preflight_memo: dict[tuple[str, str, str | None, bool], Decision] = {}
+        self._refused_memo: set[str] = set()
 
     def __repr__(self) -> str:
         return f"<Policy {self.name}>"
@@ -284,6 +299,11 @@ def decide(
 
     requested: list[str] | None = None
     if preflight:
+        # Only valid preflights are remembered, so a remembered key needs no parsing.
+        if request_method is not None and not enabled_by_signal:
+            found = policy._preflight_memo.get((origin, request_method, request_headers, private_network))
+            if found is not None:
+                return found
         requested = parse_request_headers(request_headers)
         if (
             requested is None
@@ -292,14 +312,12 @@ def decide(
             or TOKEN_RE.fullmatch(request_method) is None
         ):
             return Decision(Reason.PREFLIGHT_INVALID, policy.name, True, False, preflight=True)
-        key = (origin, request_method, request_headers, private_network)
-        found = policy._preflight_memo.get(key)
-        if found is not None and not enabled_by_signal:
-            return found
-    elif not private_network and not enabled_by_signal:
-        found = policy._actual_memo.get(origin)
+    elif not enabled_by_signal:
+        found = policy._actual_memo.get(origin) if not private_network else None
         if found is not None:
             return found
+        if signal is False and origin in policy._refused_memo:
+            return policy.denied
 
     if len(origin) > 512 or not is_well_formed_request_origin(origin):
         return policy.invalid_preflight if preflight else policy.invalid
@@ -314,8 +332,12 @@ def decide(
             reason, matched = Reason.ALLOWED_SIGNAL, origin
         elif signal is None:
             return Decision(Reason.PENDING_SIGNAL, policy.name, True, False, preflight=preflight)
+        elif preflight:
+            return policy.denied_preflight
         else:
-            return policy.denied_preflight if preflight else policy.denied
+            if not policy._has_checker and len(policy._refused_memo) < MEMO_MAX_ENTRIES:
+                policy._refused_memo.add(origin)
+            return policy.denied
 
     headers = policy.allowed_headers(origin, preflight, requested)
     if private_network and policy._private_network:
@@ -334,7 +356,9 @@ def decide(
     # Only answers that follow from the settings alone are remembered.
     if static and not enabled_by_signal:
         if preflight:
-            if len(policy._preflight_memo) < MEMO_MAX_ENTRIES:
+            # A long header list is valid but rare: not remembering it keeps the memo
+            # small even when a client sends many distinct 4 KB lists (B15).
+            if len(policy._preflight_memo) < MEMO_MAX_ENTRIES and len(request_headers or "") <= MEMO_KEY_MAX_LENGTH:
                 policy._preflight_memo[(origin, request_method or "", request_headers, private_network)] = decision
         elif not private_network and len(policy._actual_memo) < MEMO_MAX_ENTRIES:
             policy._actual_memo[origin] = decision

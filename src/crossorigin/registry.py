@@ -18,7 +18,7 @@ from typing import Any, Final
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
-from crossorigin.checker import OriginChecker
+from crossorigin.checker import OriginChecker, signature_problem
 from crossorigin.options import PolicyOptions
 from crossorigin.policy import Decision, Policy, Reason
 from crossorigin.problems import Problem, error
@@ -59,13 +59,16 @@ class PolicySet:
                 func = import_string(cors_settings.origin_checker)
                 if not callable(func):
                     raise TypeError("it is not callable")
+                wrong = signature_problem(func)
+                if wrong:
+                    raise TypeError(wrong)
                 self.checker = OriginChecker(
                     func,
                     cors_settings.checker_cache_size,
                     cors_settings.checker_cache_ttl,
                     cors_settings.origin_checker,
                 )
-            except (ImportError, TypeError) as exc:
+            except Exception as exc:  # any failure to import must fail closed, not 500 every request
                 problems.append(
                     error(
                         16,
@@ -88,6 +91,19 @@ class PolicySet:
         self._view_problems: dict[ViewOverrides, list[Problem]] = {}
         self._lock = threading.Lock()
         self.exempt = Decision(Reason.VIEW_EXEMPT, "view", False, False)
+        # The common site: one global policy (behind CORS_URLS_REGEX, if set), nothing
+        # to ask per request and no header to swap for CSRF. The middleware then only
+        # looks up remembered answers of this policy (decorated views and signal
+        # receivers, which can appear at any time, are still checked per request).
+        # None otherwise.
+        self.simple: Policy | None = None
+        if (
+            not self.url_policies
+            and self.checker is None
+            and not cors_settings.replace_https_referer
+            and not cors_settings.options.allow_private_network
+        ):
+            self.simple = self.global_policy
 
     def url_policy(self, path: str) -> tuple[int, Policy, bool]:
         """The URL policy for a path: (index or -1 for global, policy, CORS enabled)."""
@@ -147,8 +163,23 @@ def _rebuild() -> PolicySet:
     global _current
     with _build_lock:
         if _current is None:
+            _load_urlconf()
             _current = PolicySet(read_settings())
         return _current
+
+
+def _load_urlconf() -> None:
+    """Import the URLconf, so @cors_policy views are known before the first preflight.
+
+    A preflight never reaches a view, so nothing else would import the URL modules in
+    a fresh worker process until some other request did.
+    """
+    try:
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018  (the access imports the module)
+    except Exception:  # a broken URLconf is Django's own check's to report
+        return
 
 
 # Settings outside CORS_* that change what a policy set contains.

@@ -28,6 +28,12 @@ from crossorigin.origins import parse_origin
 from crossorigin.problems import Problem, error, warning
 
 _MISSING: Final = object()
+# What a URL policy whose overrides cannot be read becomes: it allows no origin.
+CLOSED_OVERRIDES: Final[Mapping[str, object]] = {
+    "allowed_origins": (),
+    "allowed_origin_regexes": (),
+    "allow_all_origins": False,
+}
 DEFAULT_URLS_REGEX: Final = r"^.*$"
 
 # Old django-cors-headers names -> the name that replaced them.
@@ -43,6 +49,9 @@ DCORS_NAMES: Final = {
     "CORS_ALLOW_ALL_HEADERS": "CORS_ALLOW_HEADERS (list the headers your front end sends)",
     "CORS_MAX_AGE": "CORS_PREFLIGHT_MAX_AGE",
 }
+
+# Settings read by the optional crossorigin.contrib.origins app, not by read_settings().
+CONTRIB_SETTING_NAMES: Final = ("CORS_DB_ORIGINS_CHECK_INTERVAL", "CORS_DB_ORIGINS_CACHE")
 
 # Every setting this package reads, for the docs test and the annotation check.
 SETTING_NAMES: Final = (
@@ -63,6 +72,7 @@ SETTING_NAMES: Final = (
     "CORS_ORIGIN_CHECKER_CACHE_TTL",
     *RENAMED,
     *DCORS_NAMES,
+    *CONTRIB_SETTING_NAMES,
 )
 
 
@@ -268,9 +278,14 @@ class _Reader:
                 self.problems.append(
                     error(14, f"{where} overrides should be a dict, not {type(overrides).__name__}.", hint)
                 )
-                continue
+                # Fail closed: its paths allow no origin rather than fall back to the
+                # (possibly wider) global policy the entry was written to narrow.
+                overrides = CLOSED_OVERRIDES
             try:
                 compiled = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern)
+                if not isinstance(compiled.pattern, str):
+                    # A bytes pattern would raise TypeError on every request's str path.
+                    raise TypeError("it is a bytes pattern; use a str")
             except (re.error, TypeError) as exc:
                 self.problems.append(
                     error(14, f"{where} path regex {pattern!r} is not a valid regular expression: {exc}.")
