@@ -1,15 +1,18 @@
 """Per-view policies: ``@cors_policy(**overrides)`` and ``@cors_exempt``.
 
-Both work on function views, on class-based views (decorate the class) and on Django
-REST framework views and viewsets (decorate the class, or put the decorator above
-``@api_view``). The overrides use the keys of ``CORS_URL_POLICIES`` and are laid over
-the URL policy for the path, then the global settings. Nothing wraps the view: the
-decorator only records the overrides, which the middleware reads from the view Django
-resolved (or, for a preflight, from resolving the path itself).
+Both work on function views, on class-based views (decorate the class, or its
+``dispatch`` with ``method_decorator``) and on Django REST framework views and viewsets
+(decorate the class, or an ``@action`` method for that action's own route; with
+``@api_view`` put it above or below, where DRF's own decorators go). The overrides use
+the keys of ``CORS_URL_POLICIES`` and are laid over the URL policy for the path, then
+the global settings. Nothing wraps the view: the decorator only records the overrides,
+which the middleware reads from the view Django resolved (or, for a preflight, from
+resolving the path itself).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,7 +46,7 @@ def _attach(view: V, overrides: ViewOverrides) -> V:
     return view
 
 
-def cors_policy(**overrides: Any) -> Any:
+def cors_policy(**overrides: Any) -> Callable[[V], V]:
     """Give a view its own CORS policy, e.g. ``@cors_policy(allow_all_origins=True)``."""
     unknown = sorted(set(overrides) - OVERRIDE_KEYS)
     if unknown:
@@ -69,5 +72,55 @@ def view_overrides(view_func: Any) -> ViewOverrides | None:
     if found is None:
         cls = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
         if cls is not None:
-            found = getattr(cls, VIEW_ATTRIBUTE, None)
+            actions = getattr(view_func, "actions", None)
+            if isinstance(actions, dict) and actions:
+                found = _from_viewset_action(cls, actions)
+            if found is None:
+                found = getattr(cls, VIEW_ATTRIBUTE, None)
+            if found is None and getattr(cls, "__qualname__", None) == _DRF_WRAPPED:
+                found = _from_api_view(cls)
     return found if isinstance(found, ViewOverrides) else None
+
+
+def _from_viewset_action(cls: type, actions: dict[str, str]) -> ViewOverrides | None:
+    """The overrides on a DRF viewset action, for a route that serves that action only.
+
+    A router gives each ``@action`` its own route, so a policy on the action's method
+    applies there. The standard actions share routes (``list`` and ``create`` on one
+    path), so a policy on one of them alone cannot be told apart before the view runs
+    and is not used: the viewset's own policy applies.
+    """
+    names = set(actions.values())
+    if len(names) != 1:
+        return None
+    found = getattr(getattr(cls, names.pop(), None), VIEW_ATTRIBUTE, None)
+    return found if isinstance(found, ViewOverrides) else None
+
+
+# The class name DRF's @api_view gives the APIView it builds around a function.
+_DRF_WRAPPED: Final = "WrappedAPIView"
+
+
+def _from_api_view(cls: type) -> ViewOverrides | bool:
+    """Overrides of a function decorated *below* DRF's ``@api_view``.
+
+    DRF users put their per-view decorators under ``@api_view`` (as DRF's own
+    ``@permission_classes`` must be), where ours lands on the inner function, which
+    the generated class reaches only through its handler methods. It is looked up
+    once per class and the answer (False for none) is stored on the class.
+    """
+    found: ViewOverrides | bool = False
+    for name in getattr(cls, "http_method_names", ()):
+        for cell in getattr(cls.__dict__.get(name), "__closure__", None) or ():
+            try:
+                contents = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            inner = getattr(contents, VIEW_ATTRIBUTE, None)
+            if isinstance(inner, ViewOverrides):
+                found = inner
+                break
+        if found:
+            break
+    setattr(cls, VIEW_ATTRIBUTE, found)
+    return found

@@ -1,0 +1,284 @@
+"""Per-view policies on Django views: ``@cors_policy(**overrides)`` and ``@cors_exempt``.
+
+Precedence: the view's overrides, laid over the first matching URL policy, laid over
+the global settings. A preflight to a decorated view is answered from the view's
+policy before the view runs. Requests without an Origin never look the view up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse
+from django.test import override_settings
+from django.urls import path
+
+import crossorigin.middleware
+from crossorigin import decorators
+from crossorigin.checks import check_settings
+from crossorigin.decorators import cors_exempt, cors_policy, view_overrides
+from crossorigin.options import OVERRIDE_KEYS
+from crossorigin.policy import Reason
+from tests import policy_views as views
+from tests.conftest import Send, cors_headers, preflight_headers
+
+pytestmark = pytest.mark.urls("tests.policy_urls")
+
+GLOBAL_ORIGIN = "https://example.com"
+URL_ORIGIN = "https://url.example"
+
+
+def acao(response: Any) -> str | None:
+    return cors_headers(response).get("access-control-allow-origin")
+
+
+# -- function views ----------------------------------------------------------------------
+
+
+def test_a_function_view_gets_its_own_policy(send: Send) -> None:
+    response = send("GET", "/fn/", {"origin": views.FN_ORIGIN})
+    assert acao(response) == views.FN_ORIGIN
+    assert cors_headers(response)["access-control-expose-headers"] == "X-Fn"
+    # allowed_origins was overridden: the global origin is not part of it.
+    assert acao(send("GET", "/fn/", {"origin": GLOBAL_ORIGIN})) is None
+    # The view next door keeps the global policy.
+    assert acao(send("GET", "/plain/", {"origin": GLOBAL_ORIGIN})) == GLOBAL_ORIGIN
+    assert acao(send("GET", "/plain/", {"origin": views.FN_ORIGIN})) is None
+
+
+def test_a_function_view_preflight_is_answered_from_its_policy(send: Send) -> None:
+    response = send("OPTIONS", "/fn/", preflight_headers(views.FN_ORIGIN, "PUT"))
+    assert response.status_code == 200
+    assert response.content == b""
+    headers = cors_headers(response)
+    assert headers["access-control-allow-origin"] == views.FN_ORIGIN
+    assert headers["access-control-allow-methods"] == "GET, PUT"
+
+
+def test_an_async_function_view(send: Send) -> None:
+    assert acao(send("GET", "/async-fn/", {"origin": views.FN_ORIGIN})) == views.FN_ORIGIN
+    assert acao(send("OPTIONS", "/async-fn/", preflight_headers(views.FN_ORIGIN))) == views.FN_ORIGIN
+    assert acao(send("GET", "/async-fn/", {"origin": GLOBAL_ORIGIN})) is None
+
+
+@override_settings(CORS_URLS_REGEX=r"^/api/")
+def test_a_decorated_view_has_cors_even_outside_cors_urls_regex(send: Send) -> None:
+    response = send("GET", "/empty/", {"origin": GLOBAL_ORIGIN})
+    assert acao(response) == GLOBAL_ORIGIN
+    assert send("OPTIONS", "/empty/", preflight_headers(GLOBAL_ORIGIN)).status_code == 200
+    outside = send("GET", "/plain/", {"origin": GLOBAL_ORIGIN})
+    assert acao(outside) is None
+    assert not outside.has_header("Vary")
+
+
+# -- cors_exempt -----------------------------------------------------------------------------
+
+
+def test_an_exempt_view_gets_no_cors_headers_and_its_own_options(send: Send) -> None:
+    response = send("GET", "/exempt/", {"origin": GLOBAL_ORIGIN})
+    assert cors_headers(response) == {}
+    assert not response.has_header("Vary")
+    preflight = send("OPTIONS", "/exempt/", preflight_headers(GLOBAL_ORIGIN))
+    assert preflight.content == b"exempt OPTIONS"  # the view answered it
+    assert cors_headers(preflight) == {}
+
+
+@override_settings(CORS_URL_POLICIES=[(r"^/exempt/", {"allow_all_origins": True})], CORS_ALLOW_ALL_ORIGINS=True)
+def test_exempt_beats_url_policy_and_global(send: Send) -> None:
+    assert cors_headers(send("GET", "/exempt/", {"origin": GLOBAL_ORIGIN})) == {}
+
+
+# -- class-based views ----------------------------------------------------------------------
+
+
+def test_a_decorated_class_based_view(send: Send) -> None:
+    response = send("GET", "/class/", {"origin": views.CLASS_ORIGIN})
+    assert acao(response) == views.CLASS_ORIGIN
+    assert cors_headers(response)["access-control-allow-credentials"] == "true"
+    preflight = send("OPTIONS", "/class/", preflight_headers(views.CLASS_ORIGIN, "PUT"))
+    assert preflight.status_code == 200
+    assert cors_headers(preflight)["access-control-allow-credentials"] == "true"
+    assert acao(send("GET", "/class/", {"origin": GLOBAL_ORIGIN})) is None
+
+
+def test_a_subclass_inherits_its_parents_policy(send: Send) -> None:
+    assert acao(send("GET", "/subclass/", {"origin": views.CLASS_ORIGIN})) == views.CLASS_ORIGIN
+    assert acao(send("OPTIONS", "/subclass/", preflight_headers(views.CLASS_ORIGIN))) == views.CLASS_ORIGIN
+
+
+def test_method_decorator_on_dispatch(send: Send) -> None:
+    assert acao(send("GET", "/dispatch/", {"origin": views.DISPATCH_ORIGIN})) == views.DISPATCH_ORIGIN
+    assert acao(send("OPTIONS", "/dispatch/", preflight_headers(views.DISPATCH_ORIGIN))) == views.DISPATCH_ORIGIN
+    assert acao(send("GET", "/dispatch/", {"origin": GLOBAL_ORIGIN})) is None
+
+
+def test_view_overrides_finds_the_policy_on_each_kind_of_view() -> None:
+    assert view_overrides(views.fn_view) is not None
+    assert view_overrides(views.ClassView.as_view()) is not None
+    assert view_overrides(views.DispatchView.as_view()) is not None
+    assert view_overrides(views.plain) is None
+    exempt = view_overrides(views.exempt_view)
+    assert exempt is not None
+    assert exempt.exempt
+
+
+# -- precedence: view, then URL policy, then global -----------------------------------------
+
+URL_POLICY = [
+    (
+        r"^/u/",
+        {"allowed_origins": [URL_ORIGIN], "allow_credentials": True, "preflight_max_age": 7, "allow_methods": ["GET"]},
+    )
+]
+
+
+@override_settings(CORS_URL_POLICIES=URL_POLICY)
+def test_view_over_url_policy_over_global(send: Send) -> None:
+    response = send("OPTIONS", "/u/fn/", preflight_headers(views.FN_ORIGIN, "PUT"))
+    headers = cors_headers(response)
+    assert headers["access-control-allow-origin"] == views.FN_ORIGIN  # the view's origins
+    assert headers["access-control-allow-methods"] == "GET, PUT"  # the view's, not the URL policy's
+    assert headers["access-control-allow-credentials"] == "true"  # the URL policy's
+    assert headers["access-control-max-age"] == "7"  # the URL policy's, not the global 86400
+    # The view replaced allowed_origins: neither the URL policy's nor the global origin.
+    assert acao(send("GET", "/u/fn/", {"origin": URL_ORIGIN})) is None
+    assert acao(send("GET", "/u/fn/", {"origin": GLOBAL_ORIGIN})) is None
+    # The same view at a path outside the URL policy sits on the global policy.
+    outside = cors_headers(send("OPTIONS", "/fn/", preflight_headers(views.FN_ORIGIN, "PUT")))
+    assert "access-control-allow-credentials" not in outside
+    assert outside["access-control-max-age"] == "86400"
+
+
+@override_settings(CORS_URL_POLICIES=URL_POLICY)
+def test_a_view_without_overrides_takes_the_url_policy(send: Send) -> None:
+    assert acao(send("GET", "/u/empty/", {"origin": URL_ORIGIN})) == URL_ORIGIN
+    assert acao(send("GET", "/u/empty/", {"origin": GLOBAL_ORIGIN})) is None
+
+
+# -- the cost: nothing for requests without an Origin ------------------------------------------
+
+
+class Counter:
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.calls = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.func(*args, **kwargs)
+
+
+@pytest.fixture
+def lookups(monkeypatch: pytest.MonkeyPatch) -> dict[str, Counter]:
+    counters = {
+        "resolve": Counter(crossorigin.middleware.resolve),
+        "view_overrides": Counter(crossorigin.middleware.view_overrides),
+    }
+    for name, counter in counters.items():
+        monkeypatch.setattr(crossorigin.middleware, name, counter)
+    return counters
+
+
+def test_no_view_lookup_for_requests_without_an_origin(send: Send, lookups: dict[str, Counter]) -> None:
+    assert decorators.views_are_decorated()
+    for target in ("/fn/", "/class/", "/exempt/", "/plain/", "/drf/private/", "/drf/items/1/"):
+        send("GET", target)
+        send("POST", target)
+        send("OPTIONS", target)
+        send("OPTIONS", target, {"access-control-request-method": "PUT"})  # no Origin: not a preflight
+    assert lookups["resolve"].calls == 0
+    assert lookups["view_overrides"].calls == 0
+
+
+def test_view_lookups_happen_with_an_origin(send: Send, lookups: dict[str, Counter]) -> None:
+    send("OPTIONS", "/fn/", preflight_headers(views.FN_ORIGIN))
+    assert lookups["resolve"].calls == 1
+    send("GET", "/fn/", {"origin": views.FN_ORIGIN})
+    assert lookups["resolve"].calls == 1  # an actual request uses the view Django resolved
+    assert lookups["view_overrides"].calls == 2
+
+
+# -- APPEND_SLASH -------------------------------------------------------------------------------
+
+
+@override_settings(APPEND_SLASH=True)
+@pytest.mark.parametrize(("target", "origin"), [("/fn", views.FN_ORIGIN), ("/class", views.CLASS_ORIGIN)])
+def test_a_preflight_without_the_trailing_slash_finds_the_decorated_view(send: Send, target: str, origin: str) -> None:
+    response = send("OPTIONS", target, preflight_headers(origin, "PUT"))
+    assert response.status_code == 200  # never a redirect: a redirected preflight fails
+    assert acao(response) == origin
+
+
+def test_a_preflight_to_an_unknown_path_uses_the_url_or_global_policy(send: Send) -> None:
+    response = send("OPTIONS", "/no/such/path/", preflight_headers(GLOBAL_ORIGIN))
+    assert response.status_code == 200
+    assert acao(response) == GLOBAL_ORIGIN
+
+
+# -- mistakes ---------------------------------------------------------------------------------
+
+
+def test_an_unknown_key_fails_at_decoration_naming_the_known_keys() -> None:
+    with pytest.raises(ImproperlyConfigured) as caught:
+        cors_policy(allowed_origin=["https://a.example"])
+    message = str(caught.value)
+    assert "allowed_origin" in message
+    for key in OVERRIDE_KEYS:
+        assert key in message
+
+
+def plain(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
+def open_plain(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
+bad_view = cors_policy(allowed_origins=["https://bad.example/"], preflight_max_age=-3)(plain)
+open_with_credentials = cors_policy(allow_all_origins=True, allow_credentials=True)(open_plain)
+
+# A URLconf for the checks below: the checks walk ROOT_URLCONF for decorated views.
+urlpatterns = [path("bad/", bad_view), path("open/", open_with_credentials)]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_bad_values_in_a_view_policy_are_reported_by_the_system_checks() -> None:
+    messages = check_settings()
+    found = {m.id: m.msg for m in messages if "@cors_policy on" in m.msg and m.id in ("crossorigin.E003", "crossorigin.E012")}
+    assert set(found) == {"crossorigin.E003", "crossorigin.E012"}
+    assert f"{__name__}.plain" in found["crossorigin.E003"]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_view_policy_gets_the_same_security_checks_as_the_globals() -> None:
+    with override_settings(ROOT_URLCONF="tests.policy_urls", CORS_ALLOW_ALL_ORIGINS=True, CORS_ALLOW_CREDENTIALS=True):
+        global_errors = {m.id for m in check_settings() if m.level >= 40}
+    assert global_errors
+    view_errors = {m.id for m in check_settings() if m.level >= 40 and f"{__name__}.open_plain" in m.msg}
+    assert global_errors == view_errors
+
+
+def test_decorating_does_not_wrap_the_view() -> None:
+    def view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse()
+
+    assert cors_policy(allow_all_origins=True)(view) is view
+    assert cors_exempt(view) is view
+    found = view_overrides(view)
+    assert found is not None
+    assert found.exempt  # the last decorator applied wins
+
+
+def test_the_decision_names_the_view_policy(send: Send) -> None:
+    from crossorigin import registry
+
+    policies = registry.current()
+    overrides = view_overrides(views.fn_view)
+    policy, enabled = policies.select("/fn/", overrides)
+    assert enabled
+    assert policy.name == "view:tests.policy_views.fn_view"
+    assert policies.select("/fn/", overrides)[0] is policy  # compiled once
+    assert policies.exempt.reason is Reason.VIEW_EXEMPT
