@@ -1,16 +1,383 @@
 """Security checks on the compiled policies (misconfiguration classes B1-B17).
 
-Filled in by the security work (issue 4); returns Problems like every other check.
+Every policy is checked: the global settings, each ``CORS_URL_POLICIES`` entry and
+each ``@cors_policy`` view (laid over the global settings). A URL or view policy
+reports only what it adds to the global policy's findings, so one mistake in the
+global settings is reported once. Messages name the setting the value comes from.
+
+Errors here describe configurations that expose credentialed data to other origins.
+They are reported, not acted upon: the compiled policy behaves as django-cors-headers
+did with the same settings, so a project that silences an error through Django's
+``SILENCED_SYSTEM_CHECKS`` keeps the incumbent's behaviour. The ids are stable and
+documented in docs/security.md.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import ipaddress
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
 
-from crossorigin.problems import Problem
+from crossorigin import public_suffix, regex_lint
+from crossorigin.fetch import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, is_forbidden_request_header
+from crossorigin.options import PolicyOptions
+from crossorigin.origins import FILE_ORIGIN, NULL_ORIGIN
+from crossorigin.problems import Problem, error, info, warning
 from crossorigin.registry import PolicySet
+from crossorigin.site_checks import cookie_problems, csrf_problems, path_regex_problems, settings_module_problems
+
+LOOPBACK_NAMES: Final = frozenset({"localhost"})
+
+# The global setting behind each policy key, for messages.
+GLOBAL_NAMES: Final = {
+    "allowed_origins": "CORS_ALLOWED_ORIGINS",
+    "allowed_origin_regexes": "CORS_ALLOWED_ORIGIN_REGEXES",
+    "allow_all_origins": "CORS_ALLOW_ALL_ORIGINS",
+    "allow_credentials": "CORS_ALLOW_CREDENTIALS",
+    "allow_methods": "CORS_ALLOW_METHODS",
+    "allow_headers": "CORS_ALLOW_HEADERS",
+    "expose_headers": "CORS_EXPOSE_HEADERS",
+    "preflight_max_age": "CORS_PREFLIGHT_MAX_AGE",
+    "allow_private_network": "CORS_ALLOW_PRIVATE_NETWORK",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a policy comes from, so a message can name the exact setting."""
+
+    kind: str  # "global", "url" or "view"
+    label: str  # "CORS_URL_POLICIES[0] ('^/api/')" or "@cors_policy on app.views.v"
+    overrides: Mapping[str, object]
+    setting: str = ""  # "CORS_URL_POLICIES[0]" for a URL policy, the view's name for a view
+
+    def name(self, key: str) -> str:
+        """The setting (or override) that gave ``key`` its value in this policy."""
+        if self.kind == "global" or key not in self.overrides:
+            return GLOBAL_NAMES[key]
+        if self.kind == "url":
+            return f"{self.setting}[{key!r}]"
+        return f"@cors_policy({key}=...) on {self.setting}"
+
+
+GLOBAL_SCOPE: Final = Scope("global", "the CORS settings", {})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem plus what it is about, so a derived policy can skip what the global one reported."""
+
+    key: tuple[object, ...]
+    problem: Problem
 
 
 def security_problems(policies: PolicySet, django_settings: Any) -> list[Problem]:
     """Every security risk found in the policies."""
-    return []
+    problems: list[Problem] = []
+    global_findings = list(policy_findings(policies.settings.options, GLOBAL_SCOPE))
+    problems.extend(f.problem for f in global_findings)
+    reported = {f.key for f in global_findings}
+    all_options = [policies.settings.options]
+    for scope, options in _derived_policies(policies):
+        all_options.append(options)
+        for found in policy_findings(options, scope):
+            if found.key not in reported:
+                reported.add(found.key)
+                problems.append(found.problem)
+    problems.extend(_public_suffix_skipped(all_options))
+    problems.extend(cookie_problems(all_options, django_settings))
+    problems.extend(csrf_problems(policies, all_options, django_settings))
+    problems.extend(settings_module_problems(django_settings))
+    problems.extend(path_regex_problems(policies))
+    return problems
+
+
+def _derived_policies(policies: PolicySet) -> Iterator[tuple[Scope, PolicyOptions]]:
+    """Every URL policy and every decorated view, with its merged options."""
+    for index, (pattern, policy, overrides) in enumerate(policies.url_policies):
+        label = f"CORS_URL_POLICIES[{index}]"
+        yield Scope("url", f"{label} ({pattern.pattern!r})", overrides, label), policy.options
+    from crossorigin.checks import decorated_views
+
+    seen = set()
+    for view in decorated_views():
+        if view.exempt or view in seen:
+            continue
+        seen.add(view)
+        overrides = view.as_dict()
+        options, _problems = policies.settings.options.merged(overrides, f"@cors_policy on {view.name}")
+        yield Scope("view", f"@cors_policy on {view.name}", overrides, view.name), options
+
+
+# -- one policy ----------------------------------------------------------------------
+
+
+def policy_findings(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
+    """Everything risky in one policy's options."""
+    for check in _POLICY_CHECKS:
+        yield from check(options, scope)
+
+
+def _where(scope: Scope, *keys: str) -> str:
+    """' (in CORS_URL_POLICIES[0] ...)' unless the message already names the policy through an override."""
+    if scope.kind == "global" or any(key in scope.overrides for key in keys):
+        return ""
+    return f" (in {scope.label})"
+
+
+def check_allow_all_with_credentials(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
+    """B1: every origin may read credentialed responses."""
+    if options.allow_all_origins and options.allow_credentials:
+        yield Finding(
+            ("E020",),
+            error(
+                20,
+                f"{scope.name('allow_all_origins')} and {scope.name('allow_credentials')} are both on{_where(scope, 'allow_all_origins', 'allow_credentials')}: "
+                "every website can read your users' logged-in responses (the Origin is reflected with credentials).",
+                "List the trusted origins in CORS_ALLOWED_ORIGINS instead of allowing all, or turn credentials off.",
+            ),
+        )
+
+
+def check_star_origin(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
+    """B9: a literal '*' among the origins together with credentials."""
+    if options.allow_credentials and "*" in options.origin_sources:
+        yield Finding(
+            ("E021",),
+            error(
+                21,
+                f"{scope.name('allowed_origins')} contains '*' while {scope.name('allow_credentials')} is on{_where(scope, 'allowed_origins', 'allow_credentials')}; "
+                "browsers never accept '*' with credentials, and it does not mean 'every origin'.",
+                "Remove '*' and list the trusted origins; never combine a wildcard origin with credentials.",
+            ),
+        )
+
+
+def check_star_lists(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
+    """B10: '*' in the allowed methods/headers or exposed headers is a literal name with credentials."""
+    if not options.allow_credentials:
+        if "*" in options.allow_headers and "authorization" not in {h.lower() for h in options.allow_headers}:
+            yield Finding(
+                ("I022",),
+                info(
+                    22,
+                    f"{scope.name('allow_headers')} contains '*', which never covers Authorization{_where(scope, 'allow_headers')}.",
+                    "Add 'authorization' to the list if your front end sends it.",
+                ),
+            )
+        return
+    for key, code in (("allow_headers", 22), ("allow_methods", 22), ("expose_headers", 23)):
+        values: tuple[str, ...] = getattr(options, key)
+        if "*" in values:
+            yield Finding(
+                (f"E0{code}", key),
+                error(
+                    code,
+                    f"{scope.name(key)} contains '*' while {scope.name('allow_credentials')} is on{_where(scope, key, 'allow_credentials')}; "
+                    "with credentials browsers read '*' as a header or method literally named '*', so it allows nothing.",
+                    f"Replace '*' in {scope.name(key)} with the names you need.",
+                ),
+            )
+
+
+def check_special_origins(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
+    """B2: 'null' (any sandboxed iframe, data: URL or file sends it) and 'file://'."""
+    sources = {o.scheme for o in options.allowed_origins if o.special}
+    if NULL_ORIGIN in sources and options.allow_credentials:
+        yield Finding(
+            ("E024",),
+            error(
+                24,
+                f"{scope.name('allowed_origins')} allows the 'null' origin while {scope.name('allow_credentials')} "
+                f"is on{_where(scope, 'allowed_origins', 'allow_credentials')}: any sandboxed iframe or data: document, on any site, sends 'null' and could "
+                "read your users' logged-in responses.",
+                "Remove 'null' from the allowed origins; serve the calling page from a real origin and list that.",
+            ),
+        )
+    elif NULL_ORIGIN in sources:
+        yield Finding(
+            ("W020", NULL_ORIGIN),
+            warning(
+                20,
+                f"{scope.name('allowed_origins')} allows the 'null' origin{_where(scope, 'allowed_origins')}: "
+                "any sandboxed iframe or data: document on any website sends 'null'.",
+                "Remove 'null' unless every response on these URLs is public.",
+            ),
+        )
+    if FILE_ORIGIN in sources:
+        yield Finding(
+            ("W020", FILE_ORIGIN),
+            warning(
+                20,
+                f"{scope.name('allowed_origins')} allows 'file://'{_where(scope, 'allowed_origins')}: any local HTML file "
+                "(a downloaded attachment, for one) gets that origin.",
+                "Remove 'file://' unless every response on these URLs is public.",
+            ),
+        )
+
+
+def check_regexes(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
+    """B3, B4, B5 and B6 in origin regexes."""
+    name = scope.name("allowed_origin_regexes")
+    for pattern in options.allowed_origin_regexes:
+        source = pattern.pattern
+        if not regex_lint.is_anchored_at_end(pattern):
+            yield Finding(
+                ("W021", source),
+                warning(
+                    21,
+                    f"Origin regex {source!r} in {name} is not anchored at the end{_where(scope, 'allowed_origin_regexes')}. "
+                    "django-cors-headers matched it as a prefix (re.match), so it also accepted any origin that "
+                    "merely starts with a match, such as '<match>.evil.example'; crossorigin matches the whole "
+                    "origin (fullmatch) and no longer does.",
+                    "End the pattern with '$' to make the intent explicit; if you relied on prefix matching "
+                    r"(a port, for one), write it out: r'^https://app\.example\.com(:[0-9]+)?$'.",
+                ),
+            )
+        dots = regex_lint.unescaped_host_dots(source)
+        if dots:
+            yield Finding(
+                ("W022", source),
+                warning(
+                    22,
+                    f"Origin regex {source!r} in {name} has {dots} unescaped '.' in its host part{_where(scope, 'allowed_origin_regexes')}; "
+                    r"a bare '.' matches any character, so r'^https://api.example\.com$' also accepts "
+                    "'https://apixexample.com'.",
+                    r"Escape the dots: 'api\.example\.com'.",
+                ),
+            )
+        glued = regex_lint.glued_wildcard(source)
+        if glued:
+            yield Finding(
+                ("W023", source),
+                warning(
+                    23,
+                    f"Origin regex {source!r} in {name} lets a repeat run straight into a name ({glued!r})"
+                    f"{_where(scope, 'allowed_origin_regexes')}, so another owner's host that merely ends in that name matches too "
+                    r"('https://.*example\.com' accepts 'https://evilexample.com').",
+                    r"Require a dot before the domain: r'^https://([a-z0-9-]+\.)*example\.com$'.",
+                ),
+            )
+        if options.allow_credentials and regex_lint.admits_http(source) and not regex_lint.has_loopback_host(source):
+            yield Finding(
+                ("W024", source),
+                warning(
+                    24,
+                    f"Origin regex {source!r} in {name} accepts http:// origins while {scope.name('allow_credentials')} "
+                    f"is on{_where(scope, 'allowed_origin_regexes', 'allow_credentials')}; anyone on the network path can impersonate a plain-HTTP origin.",
+                    "Match https:// only (drop 'https?'), or turn credentials off.",
+                ),
+            )
+
+
+def _is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_plain_http(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
+    """B6: http:// origins trusted with credentials, loopback excepted."""
+    if not options.allow_credentials:
+        return
+    for origin in options.allowed_origins:
+        if origin.special or origin.scheme != "http" or _is_loopback(origin.host):
+            continue
+        text = origin.serialize()
+        yield Finding(
+            ("W024", text),
+            warning(
+                24,
+                f"{scope.name('allowed_origins')} trusts {text!r} over plain HTTP while "
+                f"{scope.name('allow_credentials')} is on{_where(scope, 'allowed_origins', 'allow_credentials')}; anyone on the network path can "
+                "impersonate it and read your users' logged-in responses.",
+                f"Serve that site over HTTPS and list {'https' + text[len(origin.scheme) :]!r} instead.",
+            ),
+        )
+
+
+def check_public_suffix(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
+    """B7: a wildcard over a public suffix (``*.github.io``, ``*.co.uk``): sites of many owners."""
+    for origin in options.allowed_origins:
+        if not origin.subdomains or _is_loopback(origin.host):
+            continue
+        if public_suffix.is_public_suffix(origin.host):
+            text = origin.serialize()
+            yield Finding(
+                ("W025", text),
+                warning(
+                    25,
+                    f"{scope.name('allowed_origins')} has {text!r}{_where(scope, 'allowed_origins')}, but {origin.host!r} is a public "
+                    "suffix: anyone can register a site under it.",
+                    f"List your own sites under {origin.host!r} one by one (e.g. "
+                    f"'{origin.scheme}://yourname.{origin.host}').",
+                ),
+            )
+
+
+def _public_suffix_skipped(all_options: list[PolicyOptions]) -> list[Problem]:
+    if public_suffix.available():
+        return []
+    if not any(o.subdomains for options in all_options for o in options.allowed_origins):
+        return []
+    return [
+        info(
+            20,
+            "The public-suffix check on wildcard origins (such as 'https://*.github.io') was skipped: "
+            f"the optional '{public_suffix.PACKAGE}' package is not installed.",
+            f"Install it to enable the check: {public_suffix.INSTALL_HINT}.",
+        )
+    ]
+
+
+def check_forbidden_names(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
+    """Header names and methods browsers never let a script send, or never expose."""
+    headers = tuple(h for h in options.allow_headers if is_forbidden_request_header(h))
+    if headers:
+        yield Finding(
+            ("W026", headers),
+            warning(
+                26,
+                f"{scope.name('allow_headers')} lists {', '.join(headers)}{_where(scope, 'allow_headers')}; browsers never let a "
+                "script send these (Fetch's forbidden request headers), so listing them allows nothing.",
+                "Remove them. Cookies travel with credentials (CORS_ALLOW_CREDENTIALS), not as an allowed header.",
+            ),
+        )
+    methods = tuple(m for m in options.allow_methods if m.upper() in FORBIDDEN_METHODS)
+    if methods:
+        yield Finding(
+            ("W027", methods),
+            warning(
+                27,
+                f"{scope.name('allow_methods')} lists {', '.join(methods)}{_where(scope, 'allow_methods')}; browsers never let a "
+                "script use these methods.",
+                "Remove them.",
+            ),
+        )
+    exposed = tuple(h for h in options.expose_headers if h.lower() in FORBIDDEN_RESPONSE_HEADERS)
+    if exposed:
+        yield Finding(
+            ("W030", exposed),
+            warning(
+                30,
+                f"{scope.name('expose_headers')} lists {', '.join(exposed)}{_where(scope, 'expose_headers')}; browsers never expose "
+                "Set-Cookie to a script.",
+                "Remove it; return what the script needs in the body or another header.",
+            ),
+        )
+
+
+_POLICY_CHECKS: Final[tuple[Callable[[PolicyOptions, Scope], Iterator[Finding]], ...]] = (
+    check_allow_all_with_credentials,
+    check_star_origin,
+    check_star_lists,
+    check_special_origins,
+    check_regexes,
+    check_plain_http,
+    check_public_suffix,
+    check_forbidden_names,
+)
