@@ -1,7 +1,13 @@
 """Decision logging on the ``crossorigin`` logger: one DEBUG line per decision.
 
-Values from the request (Origin, path) are escaped and truncated before they reach a
-log, so a hostile header cannot forge log lines or flood them (B16).
+Each request the middleware decides produces exactly one record, at DEBUG, of the form::
+
+    cors <reason-code> policy=<name> origin=<origin> path=<path>[ refused=<names>]
+
+Values from the request (Origin, path, refused names) are escaped and truncated before
+they reach a log, so a hostile header can neither forge log lines or fields nor flood
+the log (B16). The same values are attached to the record as ``cors_*`` attributes for
+structured (e.g. JSON) formatters.
 """
 
 from __future__ import annotations
@@ -15,15 +21,29 @@ logger: Final = logging.getLogger("crossorigin")
 
 LOGGED_VALUE_MAX_LENGTH: Final = 200
 
+# Printable ASCII except space and backslash passes through; everything else becomes an
+# escape. Space is escaped so a value cannot fake a ``key=value`` field, and backslash
+# so that an escape sequence in the log always means the byte was escaped here.
+_SAFE: Final = frozenset(chr(c) for c in range(33, 127)) - {"\\"}
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
 
 def escape(value: str | None) -> str:
-    """A request value made safe for one log line: printable ASCII, bounded length."""
+    """A request value made safe for one log line: printable ASCII, no spaces, bounded length."""
     if value is None:
         return "-"
     cut = value[:LOGGED_VALUE_MAX_LENGTH]
-    text = cut.encode("ascii", "backslashreplace").decode("ascii")
-    # backslashreplace leaves ASCII control characters (CR, LF, ESC...) alone.
-    text = "".join(ch if 32 <= ord(ch) < 127 else f"\\x{ord(ch):02x}" for ch in text)
+    text = "".join(ch if ch in _SAFE else _escape_char(ch) for ch in cut)
+    if not text:
+        return '""'
     return text + ("..." if len(value) > LOGGED_VALUE_MAX_LENGTH else "")
 
 
@@ -31,11 +51,23 @@ def log_decision(decision: Decision, origin: str | None, path: str) -> None:
     """Log one decision at DEBUG with its reason code, policy, origin and path."""
     if not logger.isEnabledFor(logging.DEBUG):
         return
+    reason = decision.reason.value
+    policy = escape(decision.policy)
+    safe_origin = escape(origin)
+    safe_path = escape(path)
+    refused = ",".join(escape(name) for name in decision.refused)
     logger.debug(
         "cors %s policy=%s origin=%s path=%s%s",
-        decision.reason.value,
-        decision.policy,
-        escape(origin),
-        escape(path),
-        f" refused={','.join(escape(r) for r in decision.refused)}" if decision.refused else "",
+        reason,
+        policy,
+        safe_origin,
+        safe_path,
+        f" refused={refused}" if refused else "",
+        extra={
+            "cors_reason": reason,
+            "cors_policy": policy,
+            "cors_origin": safe_origin,
+            "cors_path": safe_path,
+            "cors_allowed": decision.allowed,
+        },
     )
