@@ -1,0 +1,1 @@
+"""End-to-end tests: a real headless Chromium calls the test project across origins."""
