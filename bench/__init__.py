@@ -1,0 +1,1 @@
+"""Benchmarks of django-crossorigin against django-cors-headers (``make bench``)."""
