@@ -15,7 +15,12 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
     "crossorigin",
+    # The optional database-origins app (tests/contrib/); not wired to CORS_ORIGIN_CHECKER
+    # here, so the rest of the suite never consults it.
+    "crossorigin.contrib.origins",
 ]
 
 MIDDLEWARE = [
@@ -24,6 +29,25 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
 ]
+
+# For the admin of crossorigin.contrib.origins (tests/contrib/test_admin.py).
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+# The database-origins app is installed but deliberately not wired (W001), and the test
+# cache is process-local (W003); tests/contrib/ tests both checks directly.
+SILENCED_SYSTEM_CHECKS = ["crossorigin_origins.W001", "crossorigin_origins.W003"]
 
 CORS_ALLOWED_ORIGINS = ["https://example.com"]

@@ -1,0 +1,1 @@
+"""Optional add-ons to django-crossorigin, each an app of its own."""
