@@ -52,3 +52,28 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", "src", "tests")
     session.run("ruff", "format", "--check", "src")
     session.run("mypy", "--strict")
+
+
+@nox.session(python="3.11")
+def fuzz(session: nox.Session) -> None:
+    """Coverage-guided fuzzing (atheris) of the origin parser, decide() and the middleware, ~1 minute."""
+    session.install(DJANGO_VERSIONS["5.2"], "-r", "requirements/fuzz.txt")
+    session.install("-e", ".")
+    seconds = session.posargs[0] if session.posargs and session.posargs[0].isdigit() else "20"
+    session.run("python", "fuzz/run.py", "--seconds", seconds)
+
+
+@nox.session(python="3.11")
+def docs(session: nox.Session) -> None:
+    """Build the documentation site with mkdocs in strict mode: a broken link or anchor fails."""
+    session.install("-r", "requirements/docs.txt")
+    # NO_MKDOCS_2_WARNING: the theme's end-of-life banner is not a warning about our docs.
+    session.run("mkdocs", "build", "--strict", "--site-dir", "build/docs-site", env={"NO_MKDOCS_2_WARNING": "1"})
+
+
+@nox.session(python="3.11")
+def bench_smoke(session: nox.Session) -> None:
+    """The benchmark, 3 short rounds: every middleware's headers are checked; nothing is timed seriously."""
+    session.install(DJANGO_VERSIONS["5.2"], "-r", "requirements/bench.txt")
+    session.install("-e", ".")
+    session.run("python", "-m", "bench.run", "--smoke", "--json", f"{session.create_tmp()}/bench-smoke.json")
