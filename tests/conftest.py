@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
@@ -10,7 +10,7 @@ from asgiref.sync import async_to_sync
 from django.http.response import HttpResponseBase
 from django.test import AsyncClient, Client
 
-from crossorigin import registry
+from crossorigin import registry, testing
 
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings as SettingsWrapper
@@ -24,6 +24,10 @@ class Send(Protocol):
     kind: str
 
     def __call__(self, method: str, path: str, headers: dict[str, str] | None = None, **extra: Any) -> Any: ...
+
+    def preflight(self, path: str, origin: str, method: str, headers: Iterable[str] | str = (), **extra: Any) -> Any:
+        """``crossorigin.testing.preflight`` through this client."""
+        ...
 
 
 class _Sender:
@@ -39,6 +43,11 @@ class _Sender:
         if self.kind == "sync":
             return call(*args, headers=headers or {}, **extra)
         return run_async(call, *args, headers=headers or {}, **extra)
+
+    def preflight(self, path: str, origin: str, method: str, headers: Iterable[str] | str = (), **extra: Any) -> Any:
+        if self.kind == "sync":
+            return testing.preflight(self.client, path, origin, method, headers, **extra)
+        return run_async(testing.preflight, self.client, path, origin, method, headers, **extra)
 
 
 def run_async(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -22,7 +22,8 @@ from django.test import AsyncClient, override_settings
 from crossorigin import registry
 from crossorigin.checker import OriginChecker, is_async_callable
 from crossorigin.checks import check_settings
-from tests.conftest import Send, cors_headers, preflight_headers
+from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers, preflight
+from tests.conftest import Send
 
 TRUSTED = "https://tenant.example"
 UNTRUSTED = "https://stranger.example"
@@ -98,22 +99,42 @@ def acao(response: Any) -> str | None:
     return cors_headers(response).get("access-control-allow-origin")
 
 
+def allowed(response: Any, origin: str, **kwargs: Any) -> str | None:
+    """Assert that a browser lets a script on ``origin`` read the response; return its ACAO.
+
+    The caller compares the return value, so the exact Access-Control-Allow-Origin stays
+    checked (``assert_cors_allowed`` also accepts ``*``).
+    """
+    assert_cors_allowed(response, origin, **kwargs)
+    return acao(response)
+
+
+def refused(response: Any) -> str | None:
+    """Assert that a browser refuses the response to the request's origin; return its ACAO.
+
+    The caller checks the return value is None: no Access-Control-Allow-Origin at all,
+    which ``assert_cors_denied`` alone does not require.
+    """
+    assert_cors_denied(response)
+    return acao(response)
+
+
 # -- the answer is used ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("checker", ["sync_checker", "async_checker", "async_callable_object"])
 def test_the_checker_allows_and_refuses(send: Send, checker: str) -> None:
     with override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.{checker}"):
-        allowed = send("GET", "/api/items/", {"origin": TRUSTED})
-        refused = send("GET", "/api/items/", {"origin": UNTRUSTED})
-        preflight = send("OPTIONS", "/api/items/", preflight_headers(TRUSTED, "PUT"))
-        refused_preflight = send("OPTIONS", "/api/items/", preflight_headers(UNTRUSTED, "PUT"))
-    assert acao(allowed) == TRUSTED
-    assert acao(refused) is None
-    assert "origin" in refused["Vary"]
-    assert preflight.status_code == 200
-    assert acao(preflight) == TRUSTED
-    assert acao(refused_preflight) is None
+        trusted = send("GET", "/api/items/", {"origin": TRUSTED})
+        untrusted = send("GET", "/api/items/", {"origin": UNTRUSTED})
+        trusted_preflight = send.preflight("/api/items/", TRUSTED, "PUT")
+        untrusted_preflight = send.preflight("/api/items/", UNTRUSTED, "PUT")
+    assert allowed(trusted, TRUSTED) == TRUSTED
+    assert refused(untrusted) is None
+    assert "origin" in untrusted["Vary"]
+    assert trusted_preflight.status_code == 200
+    assert allowed(trusted_preflight, TRUSTED) == TRUSTED
+    assert refused(untrusted_preflight) is None
     assert [c["origin"] for c in CALLS] == [TRUSTED, UNTRUSTED, TRUSTED, UNTRUSTED]
 
 
@@ -129,14 +150,14 @@ def test_the_checker_gets_the_request(sync_send: Send) -> None:
 
 @override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.truthy_checker")
 def test_truthy_answers_count_like_a_signal_receivers(send: Send) -> None:
-    assert acao(send("GET", "/api/items/", {"origin": TRUSTED})) == TRUSTED
-    assert acao(send("GET", "/api/items/", {"origin": UNTRUSTED})) is None
+    assert allowed(send("GET", "/api/items/", {"origin": TRUSTED}), TRUSTED) == TRUSTED
+    assert refused(send("GET", "/api/items/", {"origin": UNTRUSTED})) is None
 
 
 @override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.returns_a_coroutine")
 def test_an_awaitable_answer_is_awaited_not_read_as_true(send: Send) -> None:
-    assert acao(send("GET", "/api/items/", {"origin": UNTRUSTED})) is None
-    assert acao(send("GET", "/api/items/", {"origin": TRUSTED})) == TRUSTED
+    assert refused(send("GET", "/api/items/", {"origin": UNTRUSTED})) is None
+    assert allowed(send("GET", "/api/items/", {"origin": TRUSTED}), TRUSTED) == TRUSTED
     assert [c["origin"] for c in CALLS] == [UNTRUSTED, TRUSTED]
 
 
@@ -157,15 +178,15 @@ def test_async_callables_are_recognised() -> None:
 )
 @pytest.mark.parametrize("origin", [STATIC, "https://a.wild.example", "https://re1.example"])
 def test_not_asked_when_the_static_settings_allow(send: Send, origin: str) -> None:
-    assert acao(send("GET", "/api/items/", {"origin": origin})) == origin
-    assert acao(send("OPTIONS", "/api/items/", preflight_headers(origin))) == origin
+    assert allowed(send("GET", "/api/items/", {"origin": origin}), origin) == origin
+    assert allowed(send.preflight("/api/items/", origin, "GET"), origin) == origin
     assert CALLS == []
 
 
 @override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.sync_checker")
 @pytest.mark.parametrize("origin", ["https://tenant.example]", "https://a b.example", "x" * 600, "https://tenant.example/"])
 def test_not_asked_for_a_malformed_origin(send: Send, origin: str) -> None:
-    assert acao(send("GET", "/api/items/", {"origin": origin})) is None
+    assert refused(send("GET", "/api/items/", {"origin": origin})) is None
     assert CALLS == []
 
 
@@ -183,7 +204,7 @@ def test_asked_once_per_request(send: Send, checker: str, origin: str) -> None:
     with override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.{checker}"):
         send("GET", "/api/items/", {"origin": origin})
         assert len(CALLS) == 1
-        send("OPTIONS", "/api/items/", preflight_headers(origin, "DELETE", "x-custom"))
+        send.preflight("/api/items/", origin, "DELETE", "x-custom")
         assert len(CALLS) == 2
         send("POST", "/api/items/", {"origin": origin})
         assert len(CALLS) == 3
@@ -197,7 +218,7 @@ def test_asked_once_with_replace_https_referer(send: Send, checker: str, method:
     with override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.{checker}", CORS_REPLACE_HTTPS_REFERER=True):
         response = send(method, "/api/echo/", {"origin": TRUSTED, "referer": f"{TRUSTED}/page"}, secure=True)
     assert len(CALLS) == 1
-    assert acao(response) == TRUSTED
+    assert allowed(response, TRUSTED) == TRUSTED
     if method == "GET":
         # The view saw the replaced headers, so the decision in process_view used the answer.
         assert response.json()["HTTP_ORIGIN"] == "https://testserver"
@@ -210,7 +231,7 @@ def test_asked_once_with_replace_https_referer(send: Send, checker: str, method:
 async def test_an_async_checker_is_awaited_on_the_event_loop_under_asgi() -> None:
     loop = asyncio.get_running_loop()
     response = await AsyncClient().get("/api/items/", headers={"origin": TRUSTED})
-    assert acao(response) == TRUSTED
+    assert allowed(response, TRUSTED) == TRUSTED
     (call,) = CALLS
     assert call["kind"] == "async"
     assert call["loop"] is loop  # no thread hop: the same loop, the same thread
@@ -220,8 +241,8 @@ async def test_an_async_checker_is_awaited_on_the_event_loop_under_asgi() -> Non
 @override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.async_callable_object")
 async def test_an_async_callable_object_is_awaited_on_the_event_loop() -> None:
     loop = asyncio.get_running_loop()
-    response = await AsyncClient().options("/api/items/", headers=preflight_headers(TRUSTED))
-    assert acao(response) == TRUSTED
+    response = await preflight(AsyncClient(), "/api/items/", TRUSTED, "GET")
+    assert allowed(response, TRUSTED) == TRUSTED
     (call,) = CALLS
     assert call["loop"] is loop
 
@@ -229,7 +250,7 @@ async def test_an_async_callable_object_is_awaited_on_the_event_loop() -> None:
 @override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.sync_checker")
 async def test_a_sync_checker_under_asgi_runs_off_the_event_loop() -> None:
     response = await AsyncClient().get("/api/items/", headers={"origin": TRUSTED})
-    assert acao(response) == TRUSTED
+    assert allowed(response, TRUSTED) == TRUSTED
     (call,) = CALLS
     assert call["kind"] == "sync"
     assert call["loop"] is None  # in a worker thread, so it may block without stalling the loop
@@ -238,8 +259,8 @@ async def test_a_sync_checker_under_asgi_runs_off_the_event_loop() -> None:
 
 @override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.async_checker")
 def test_an_async_checker_under_wsgi(sync_send: Send) -> None:
-    assert acao(sync_send("GET", "/api/items/", {"origin": TRUSTED})) == TRUSTED
-    assert acao(sync_send("GET", "/api/items/", {"origin": UNTRUSTED})) is None
+    assert allowed(sync_send("GET", "/api/items/", {"origin": TRUSTED}), TRUSTED) == TRUSTED
+    assert refused(sync_send("GET", "/api/items/", {"origin": UNTRUSTED})) is None
     assert [c["kind"] for c in CALLS] == ["async", "async"]
 
 
@@ -252,13 +273,13 @@ def test_a_checker_that_raises_refuses_and_is_logged(
 ) -> None:
     with override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.{checker}"), caplog.at_level(logging.ERROR, "crossorigin"):
         response = send("GET", "/api/items/", {"origin": TRUSTED})
-        preflight = send("OPTIONS", "/api/items/", preflight_headers(TRUSTED))
+        trusted_preflight = send.preflight("/api/items/", TRUSTED, "GET")
         static = send("GET", "/api/items/", {"origin": STATIC})
     assert response.status_code == 200
-    assert acao(response) is None
-    assert preflight.status_code == 200
-    assert acao(preflight) is None
-    assert acao(static) == STATIC  # the static settings still work
+    assert refused(response) is None
+    assert trusted_preflight.status_code == 200
+    assert refused(trusted_preflight) is None
+    assert allowed(static, STATIC) == STATIC  # the static settings still work
     errors = [r for r in caplog.records if r.name == "crossorigin" and r.levelno == logging.ERROR]
     assert len(errors) == 2
     assert "CORS_ORIGIN_CHECKER raised" in errors[0].getMessage()
@@ -364,8 +385,8 @@ def test_the_cache_settings_through_the_middleware(send: Send) -> None:
     clock = Clock()
     checker._clock = clock
     for _ in range(3):
-        assert acao(send("GET", "/api/items/", {"origin": TRUSTED})) == TRUSTED
-        assert acao(send("GET", "/api/items/", {"origin": UNTRUSTED})) is None
+        assert allowed(send("GET", "/api/items/", {"origin": TRUSTED}), TRUSTED) == TRUSTED
+        assert refused(send("GET", "/api/items/", {"origin": UNTRUSTED})) is None
     assert [c["origin"] for c in CALLS] == [TRUSTED, UNTRUSTED, UNTRUSTED, UNTRUSTED]
     clock.now += 5
     send("GET", "/api/items/", {"origin": TRUSTED})
@@ -390,8 +411,8 @@ def test_an_unusable_checker_is_e016(send: Send, path: str, fragment: str) -> No
     with override_settings(CORS_ORIGIN_CHECKER=path):
         (message,) = [m for m in check_settings() if m.id == "crossorigin.E016"]
         # Fail closed: no checker, so only the static settings allow; no 500.
-        assert acao(send("GET", "/api/items/", {"origin": TRUSTED})) is None
-        assert acao(send("GET", "/api/items/", {"origin": STATIC})) == STATIC
+        assert refused(send("GET", "/api/items/", {"origin": TRUSTED})) is None
+        assert allowed(send("GET", "/api/items/", {"origin": STATIC}), STATIC) == STATIC
     assert fragment in message.msg
     assert path in message.msg
     assert message.hint
@@ -425,10 +446,11 @@ def test_a_valid_checker_has_no_findings() -> None:
 @override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.sync_checker", CORS_URL_POLICIES=[(r"^/public/", {"allowed_origins": []})])
 def test_the_checker_adds_to_url_and_view_policies_too(send: Send) -> None:
     # tests.views.PolicyClassView allows only https://class.example; the URL policy none.
-    assert acao(send("GET", "/class/", {"origin": TRUSTED})) == TRUSTED
-    assert acao(send("GET", "/class/", {"origin": "https://class.example"})) == "https://class.example"
-    assert acao(send("GET", "/public/items/", {"origin": TRUSTED})) == TRUSTED
-    assert acao(send("GET", "/public/items/", {"origin": STATIC})) is None
+    assert allowed(send("GET", "/class/", {"origin": TRUSTED}), TRUSTED) == TRUSTED
+    class_origin = "https://class.example"
+    assert allowed(send("GET", "/class/", {"origin": class_origin}), class_origin) == class_origin
+    assert allowed(send("GET", "/public/items/", {"origin": TRUSTED}), TRUSTED) == TRUSTED
+    assert refused(send("GET", "/public/items/", {"origin": STATIC})) is None
     # A view that allows every origin never needs to ask.
-    assert acao(send("GET", "/open/", {"origin": UNTRUSTED})) == "*"
+    assert allowed(send("GET", "/open/", {"origin": UNTRUSTED}), UNTRUSTED) == "*"
     assert [c["origin"] for c in CALLS] == [TRUSTED, TRUSTED, STATIC]

@@ -21,8 +21,9 @@ from crossorigin.checks import check_settings
 from crossorigin.decorators import cors_exempt, cors_policy, view_overrides
 from crossorigin.options import OVERRIDE_KEYS
 from crossorigin.policy import Reason
+from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
 from tests import policy_views as views
-from tests.conftest import Send, cors_headers, preflight_headers
+from tests.conftest import Send
 
 pytestmark = pytest.mark.urls("tests.policy_urls")
 
@@ -39,36 +40,52 @@ def acao(response: Any) -> str | None:
 
 def test_a_function_view_gets_its_own_policy(send: Send) -> None:
     response = send("GET", "/fn/", {"origin": views.FN_ORIGIN})
+    assert_cors_allowed(response, views.FN_ORIGIN, expose_headers=["X-Fn"])
     assert acao(response) == views.FN_ORIGIN
     assert cors_headers(response)["access-control-expose-headers"] == "X-Fn"
     # allowed_origins was overridden: the global origin is not part of it.
-    assert acao(send("GET", "/fn/", {"origin": GLOBAL_ORIGIN})) is None
+    refused = send("GET", "/fn/", {"origin": GLOBAL_ORIGIN})
+    assert_cors_denied(refused)
+    assert acao(refused) is None
     # The view next door keeps the global policy.
-    assert acao(send("GET", "/plain/", {"origin": GLOBAL_ORIGIN})) == GLOBAL_ORIGIN
-    assert acao(send("GET", "/plain/", {"origin": views.FN_ORIGIN})) is None
+    plain = send("GET", "/plain/", {"origin": GLOBAL_ORIGIN})
+    assert_cors_allowed(plain, GLOBAL_ORIGIN)
+    assert acao(plain) == GLOBAL_ORIGIN
+    refused = send("GET", "/plain/", {"origin": views.FN_ORIGIN})
+    assert_cors_denied(refused)
+    assert acao(refused) is None
 
 
 def test_a_function_view_preflight_is_answered_from_its_policy(send: Send) -> None:
-    response = send("OPTIONS", "/fn/", preflight_headers(views.FN_ORIGIN, "PUT"))
+    response = send.preflight("/fn/", views.FN_ORIGIN, "PUT")
     assert response.status_code == 200
     assert response.content == b""
+    assert_cors_allowed(response, views.FN_ORIGIN)
     headers = cors_headers(response)
     assert headers["access-control-allow-origin"] == views.FN_ORIGIN
     assert headers["access-control-allow-methods"] == "GET, PUT"
 
 
 def test_an_async_function_view(send: Send) -> None:
-    assert acao(send("GET", "/async-fn/", {"origin": views.FN_ORIGIN})) == views.FN_ORIGIN
-    assert acao(send("OPTIONS", "/async-fn/", preflight_headers(views.FN_ORIGIN))) == views.FN_ORIGIN
-    assert acao(send("GET", "/async-fn/", {"origin": GLOBAL_ORIGIN})) is None
+    for response in (
+        send("GET", "/async-fn/", {"origin": views.FN_ORIGIN}),
+        send.preflight("/async-fn/", views.FN_ORIGIN, "GET"),
+    ):
+        assert_cors_allowed(response, views.FN_ORIGIN)
+        assert acao(response) == views.FN_ORIGIN
+    refused = send("GET", "/async-fn/", {"origin": GLOBAL_ORIGIN})
+    assert_cors_denied(refused)
+    assert acao(refused) is None
 
 
 @override_settings(CORS_URLS_REGEX=r"^/api/")
 def test_a_decorated_view_has_cors_even_outside_cors_urls_regex(send: Send) -> None:
     response = send("GET", "/empty/", {"origin": GLOBAL_ORIGIN})
+    assert_cors_allowed(response, GLOBAL_ORIGIN)
     assert acao(response) == GLOBAL_ORIGIN
-    assert send("OPTIONS", "/empty/", preflight_headers(GLOBAL_ORIGIN)).status_code == 200
+    assert send.preflight("/empty/", GLOBAL_ORIGIN, "GET").status_code == 200
     outside = send("GET", "/plain/", {"origin": GLOBAL_ORIGIN})
+    assert_cors_denied(outside)
     assert acao(outside) is None
     assert not outside.has_header("Vary")
 
@@ -78,40 +95,55 @@ def test_a_decorated_view_has_cors_even_outside_cors_urls_regex(send: Send) -> N
 
 def test_an_exempt_view_gets_no_cors_headers_and_its_own_options(send: Send) -> None:
     response = send("GET", "/exempt/", {"origin": GLOBAL_ORIGIN})
-    assert cors_headers(response) == {}
+    assert_cors_denied(response)
+    assert cors_headers(response) == {}  # no Access-Control-* and no Vary
     assert not response.has_header("Vary")
-    preflight = send("OPTIONS", "/exempt/", preflight_headers(GLOBAL_ORIGIN))
+    preflight = send.preflight("/exempt/", GLOBAL_ORIGIN, "GET")
     assert preflight.content == b"exempt OPTIONS"  # the view answered it
-    assert cors_headers(preflight) == {}
+    assert_cors_denied(preflight)
+    assert set(cors_headers(preflight)) <= {"vary"}  # no Access-Control-* header
 
 
 @override_settings(CORS_URL_POLICIES=[(r"^/exempt/", {"allow_all_origins": True})], CORS_ALLOW_ALL_ORIGINS=True)
 def test_exempt_beats_url_policy_and_global(send: Send) -> None:
-    assert cors_headers(send("GET", "/exempt/", {"origin": GLOBAL_ORIGIN})) == {}
+    response = send("GET", "/exempt/", {"origin": GLOBAL_ORIGIN})
+    assert_cors_denied(response)
+    assert set(cors_headers(response)) <= {"vary"}  # no Access-Control-* header
 
 
 # -- class-based views ----------------------------------------------------------------------
 
 
 def test_a_decorated_class_based_view(send: Send) -> None:
-    response = send("GET", "/class/", {"origin": views.CLASS_ORIGIN})
-    assert acao(response) == views.CLASS_ORIGIN
-    assert cors_headers(response)["access-control-allow-credentials"] == "true"
-    preflight = send("OPTIONS", "/class/", preflight_headers(views.CLASS_ORIGIN, "PUT"))
+    # credentials=True: the origin echoed exactly and Access-Control-Allow-Credentials: true.
+    assert_cors_allowed(send("GET", "/class/", {"origin": views.CLASS_ORIGIN}), views.CLASS_ORIGIN, credentials=True)
+    preflight = send.preflight("/class/", views.CLASS_ORIGIN, "PUT")
     assert preflight.status_code == 200
-    assert cors_headers(preflight)["access-control-allow-credentials"] == "true"
-    assert acao(send("GET", "/class/", {"origin": GLOBAL_ORIGIN})) is None
+    assert_cors_allowed(preflight, views.CLASS_ORIGIN, credentials=True)
+    refused = send("GET", "/class/", {"origin": GLOBAL_ORIGIN})
+    assert_cors_denied(refused)
+    assert acao(refused) is None
 
 
 def test_a_subclass_inherits_its_parents_policy(send: Send) -> None:
-    assert acao(send("GET", "/subclass/", {"origin": views.CLASS_ORIGIN})) == views.CLASS_ORIGIN
-    assert acao(send("OPTIONS", "/subclass/", preflight_headers(views.CLASS_ORIGIN))) == views.CLASS_ORIGIN
+    for response in (
+        send("GET", "/subclass/", {"origin": views.CLASS_ORIGIN}),
+        send.preflight("/subclass/", views.CLASS_ORIGIN, "GET"),
+    ):
+        assert_cors_allowed(response, views.CLASS_ORIGIN)
+        assert acao(response) == views.CLASS_ORIGIN
 
 
 def test_method_decorator_on_dispatch(send: Send) -> None:
-    assert acao(send("GET", "/dispatch/", {"origin": views.DISPATCH_ORIGIN})) == views.DISPATCH_ORIGIN
-    assert acao(send("OPTIONS", "/dispatch/", preflight_headers(views.DISPATCH_ORIGIN))) == views.DISPATCH_ORIGIN
-    assert acao(send("GET", "/dispatch/", {"origin": GLOBAL_ORIGIN})) is None
+    for response in (
+        send("GET", "/dispatch/", {"origin": views.DISPATCH_ORIGIN}),
+        send.preflight("/dispatch/", views.DISPATCH_ORIGIN, "GET"),
+    ):
+        assert_cors_allowed(response, views.DISPATCH_ORIGIN)
+        assert acao(response) == views.DISPATCH_ORIGIN
+    refused = send("GET", "/dispatch/", {"origin": GLOBAL_ORIGIN})
+    assert_cors_denied(refused)
+    assert acao(refused) is None
 
 
 def test_view_overrides_finds_the_policy_on_each_kind_of_view() -> None:
@@ -136,25 +168,32 @@ URL_POLICY = [
 
 @override_settings(CORS_URL_POLICIES=URL_POLICY)
 def test_view_over_url_policy_over_global(send: Send) -> None:
-    response = send("OPTIONS", "/u/fn/", preflight_headers(views.FN_ORIGIN, "PUT"))
+    response = send.preflight("/u/fn/", views.FN_ORIGIN, "PUT")
+    assert_cors_allowed(response, views.FN_ORIGIN, credentials=True)
     headers = cors_headers(response)
     assert headers["access-control-allow-origin"] == views.FN_ORIGIN  # the view's origins
     assert headers["access-control-allow-methods"] == "GET, PUT"  # the view's, not the URL policy's
     assert headers["access-control-allow-credentials"] == "true"  # the URL policy's
     assert headers["access-control-max-age"] == "7"  # the URL policy's, not the global 86400
     # The view replaced allowed_origins: neither the URL policy's nor the global origin.
-    assert acao(send("GET", "/u/fn/", {"origin": URL_ORIGIN})) is None
-    assert acao(send("GET", "/u/fn/", {"origin": GLOBAL_ORIGIN})) is None
+    for origin in (URL_ORIGIN, GLOBAL_ORIGIN):
+        refused = send("GET", "/u/fn/", {"origin": origin})
+        assert_cors_denied(refused)
+        assert acao(refused) is None
     # The same view at a path outside the URL policy sits on the global policy.
-    outside = cors_headers(send("OPTIONS", "/fn/", preflight_headers(views.FN_ORIGIN, "PUT")))
+    outside = cors_headers(send.preflight("/fn/", views.FN_ORIGIN, "PUT"))
     assert "access-control-allow-credentials" not in outside
     assert outside["access-control-max-age"] == "86400"
 
 
 @override_settings(CORS_URL_POLICIES=URL_POLICY)
 def test_a_view_without_overrides_takes_the_url_policy(send: Send) -> None:
-    assert acao(send("GET", "/u/empty/", {"origin": URL_ORIGIN})) == URL_ORIGIN
-    assert acao(send("GET", "/u/empty/", {"origin": GLOBAL_ORIGIN})) is None
+    response = send("GET", "/u/empty/", {"origin": URL_ORIGIN})
+    assert_cors_allowed(response, URL_ORIGIN, credentials=True)
+    assert acao(response) == URL_ORIGIN
+    refused = send("GET", "/u/empty/", {"origin": GLOBAL_ORIGIN})
+    assert_cors_denied(refused)
+    assert acao(refused) is None
 
 
 # -- the cost: nothing for requests without an Origin ------------------------------------------
@@ -193,7 +232,7 @@ def test_no_view_lookup_for_requests_without_an_origin(send: Send, lookups: dict
 
 
 def test_view_lookups_happen_with_an_origin(send: Send, lookups: dict[str, Counter]) -> None:
-    send("OPTIONS", "/fn/", preflight_headers(views.FN_ORIGIN))
+    send.preflight("/fn/", views.FN_ORIGIN, "GET")
     assert lookups["resolve"].calls == 1
     send("GET", "/fn/", {"origin": views.FN_ORIGIN})
     assert lookups["resolve"].calls == 1  # an actual request uses the view Django resolved
@@ -206,14 +245,16 @@ def test_view_lookups_happen_with_an_origin(send: Send, lookups: dict[str, Count
 @override_settings(APPEND_SLASH=True)
 @pytest.mark.parametrize(("target", "origin"), [("/fn", views.FN_ORIGIN), ("/class", views.CLASS_ORIGIN)])
 def test_a_preflight_without_the_trailing_slash_finds_the_decorated_view(send: Send, target: str, origin: str) -> None:
-    response = send("OPTIONS", target, preflight_headers(origin, "PUT"))
+    response = send.preflight(target, origin, "PUT")
     assert response.status_code == 200  # never a redirect: a redirected preflight fails
+    assert_cors_allowed(response, origin)
     assert acao(response) == origin
 
 
 def test_a_preflight_to_an_unknown_path_uses_the_url_or_global_policy(send: Send) -> None:
-    response = send("OPTIONS", "/no/such/path/", preflight_headers(GLOBAL_ORIGIN))
+    response = send.preflight("/no/such/path/", GLOBAL_ORIGIN, "GET")
     assert response.status_code == 200
+    assert_cors_allowed(response, GLOBAL_ORIGIN)
     assert acao(response) == GLOBAL_ORIGIN
 
 

@@ -14,8 +14,9 @@ import pytest
 from django.test import override_settings
 
 import crossorigin.middleware
+from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
 from tests import policy_views as views
-from tests.conftest import Send, cors_headers, preflight_headers
+from tests.conftest import Send
 
 pytestmark = pytest.mark.urls("tests.policy_urls")
 
@@ -24,6 +25,26 @@ GLOBAL_ORIGIN = "https://example.com"
 
 def acao(response: Any) -> str | None:
     return cors_headers(response).get("access-control-allow-origin")
+
+
+def allowed(response: Any, origin: str, **kwargs: Any) -> str | None:
+    """Assert that a browser lets a script on ``origin`` read the response; return its ACAO.
+
+    The caller compares the return value, so the exact Access-Control-Allow-Origin stays
+    checked (``assert_cors_allowed`` also accepts ``*``).
+    """
+    assert_cors_allowed(response, origin, **kwargs)
+    return acao(response)
+
+
+def refused(response: Any) -> str | None:
+    """Assert that a browser refuses the response to the request's origin; return its ACAO.
+
+    The caller checks the return value is None: no Access-Control-Allow-Origin at all,
+    which ``assert_cors_denied`` alone does not require.
+    """
+    assert_cors_denied(response)
+    return acao(response)
 
 
 @pytest.fixture
@@ -42,13 +63,14 @@ def test_drf_refuses_an_anonymous_options_that_is_not_a_preflight(send: Send) ->
     response = send("OPTIONS", "/drf/private/", {"origin": views.DRF_ORIGIN})
     assert response.status_code == 401
     # The refusal itself is readable by the allowed origin, so the front end can react.
-    assert acao(response) == views.DRF_ORIGIN
+    assert allowed(response, views.DRF_ORIGIN) == views.DRF_ORIGIN
 
 
 def test_a_preflight_to_an_authenticated_apiview_is_answered_from_its_policy(send: Send) -> None:
-    response = send("OPTIONS", "/drf/private/", preflight_headers(views.DRF_ORIGIN, "PATCH", "authorization"))
+    response = send.preflight("/drf/private/", views.DRF_ORIGIN, "PATCH", "authorization")
     assert response.status_code == 200
     assert response.content == b""
+    assert_cors_allowed(response, views.DRF_ORIGIN, credentials=True)
     headers = cors_headers(response)
     assert headers["access-control-allow-origin"] == views.DRF_ORIGIN
     assert headers["access-control-allow-credentials"] == "true"
@@ -56,10 +78,10 @@ def test_a_preflight_to_an_authenticated_apiview_is_answered_from_its_policy(sen
 
 
 def test_an_apiview_refuses_origins_outside_its_policy(send: Send) -> None:
-    response = send("OPTIONS", "/drf/private/", preflight_headers(GLOBAL_ORIGIN, "PATCH"))
+    response = send.preflight("/drf/private/", GLOBAL_ORIGIN, "PATCH")
     assert response.status_code == 200
-    assert acao(response) is None
-    assert acao(send("GET", "/drf/private/", {"origin": GLOBAL_ORIGIN})) is None
+    assert refused(response) is None
+    assert refused(send("GET", "/drf/private/", {"origin": GLOBAL_ORIGIN})) is None
 
 
 @pytest.mark.django_db
@@ -67,49 +89,51 @@ def test_an_authenticated_request_gets_the_view_policy(sync_send: Send, basic_au
     response = sync_send("GET", "/drf/private/", {"origin": views.DRF_ORIGIN, **basic_auth})
     assert response.status_code == 200
     assert response.json() == {"secret": True}
-    assert acao(response) == views.DRF_ORIGIN
+    assert allowed(response, views.DRF_ORIGIN, credentials=True) == views.DRF_ORIGIN
     assert cors_headers(response)["access-control-allow-credentials"] == "true"
 
 
 def test_an_anonymous_request_is_refused_by_drf_with_cors_headers(send: Send) -> None:
     response = send("GET", "/drf/private/", {"origin": views.DRF_ORIGIN})
     assert response.status_code == 401
-    assert acao(response) == views.DRF_ORIGIN
+    assert allowed(response, views.DRF_ORIGIN) == views.DRF_ORIGIN
 
 
 def test_an_exempt_apiview_lets_the_preflight_reach_drf(send: Send) -> None:
-    response = send("OPTIONS", "/drf/exempt/", preflight_headers(GLOBAL_ORIGIN))
+    response = send.preflight("/drf/exempt/", GLOBAL_ORIGIN, "GET")
     assert response.status_code == 401  # DRF answered it
-    assert cors_headers(response) == {}
+    assert_cors_denied(response)
+    assert set(cors_headers(response)) <= {"vary"}  # no Access-Control-* header
 
 
 # -- @api_view function views ----------------------------------------------------------------
 
 
 def test_cors_policy_above_api_view(send: Send) -> None:
-    response = send("OPTIONS", "/drf/above/", preflight_headers(views.ABOVE_ORIGIN, "DELETE"))
+    response = send.preflight("/drf/above/", views.ABOVE_ORIGIN, "DELETE")
     assert response.status_code == 200
-    assert acao(response) == views.ABOVE_ORIGIN
+    assert allowed(response, views.ABOVE_ORIGIN) == views.ABOVE_ORIGIN
     assert cors_headers(response)["access-control-allow-methods"] == "GET, DELETE"
-    assert acao(send("GET", "/drf/above/", {"origin": views.ABOVE_ORIGIN})) == views.ABOVE_ORIGIN
-    assert acao(send("GET", "/drf/above/", {"origin": GLOBAL_ORIGIN})) is None
+    assert allowed(send("GET", "/drf/above/", {"origin": views.ABOVE_ORIGIN}), views.ABOVE_ORIGIN) == views.ABOVE_ORIGIN
+    assert refused(send("GET", "/drf/above/", {"origin": GLOBAL_ORIGIN})) is None
 
 
 def test_cors_policy_below_api_view_like_drfs_own_decorators(send: Send) -> None:
-    response = send("OPTIONS", "/drf/below/", preflight_headers(views.BELOW_ORIGIN, "POST", "x-below"))
+    response = send.preflight("/drf/below/", views.BELOW_ORIGIN, "POST", "x-below")
     assert response.status_code == 200
+    assert_cors_allowed(response, views.BELOW_ORIGIN)
     headers = cors_headers(response)
     assert headers["access-control-allow-origin"] == views.BELOW_ORIGIN
     assert headers["access-control-allow-headers"] == "x-below"
     get = send("GET", "/drf/below/", {"origin": views.BELOW_ORIGIN})
     assert get.status_code == 401
-    assert acao(get) == views.BELOW_ORIGIN
-    assert acao(send("GET", "/drf/below/", {"origin": GLOBAL_ORIGIN})) is None
+    assert allowed(get, views.BELOW_ORIGIN) == views.BELOW_ORIGIN
+    assert refused(send("GET", "/drf/below/", {"origin": GLOBAL_ORIGIN})) is None
 
 
 def test_an_undecorated_api_view_keeps_the_global_policy(send: Send) -> None:
-    assert acao(send("GET", "/drf/undecorated/", {"origin": GLOBAL_ORIGIN})) == GLOBAL_ORIGIN
-    assert acao(send("GET", "/drf/undecorated/", {"origin": views.BELOW_ORIGIN})) is None
+    assert allowed(send("GET", "/drf/undecorated/", {"origin": GLOBAL_ORIGIN}), GLOBAL_ORIGIN) == GLOBAL_ORIGIN
+    assert refused(send("GET", "/drf/undecorated/", {"origin": views.BELOW_ORIGIN})) is None
 
 
 # -- ViewSets and routers ----------------------------------------------------------------------
@@ -125,31 +149,31 @@ def test_an_undecorated_api_view_keeps_the_global_policy(send: Send) -> None:
     ],
 )
 def test_a_viewset_policy_covers_every_route_the_router_makes(send: Send, target: str, method: str) -> None:
-    response = send("OPTIONS", target, preflight_headers(views.VIEWSET_ORIGIN, method))
+    response = send.preflight(target, views.VIEWSET_ORIGIN, method)
     assert response.status_code == 200
-    assert acao(response) == views.VIEWSET_ORIGIN
+    assert allowed(response, views.VIEWSET_ORIGIN) == views.VIEWSET_ORIGIN
     assert cors_headers(response)["access-control-allow-methods"] == "GET, POST, DELETE"
     actual = send("GET", target, {"origin": views.VIEWSET_ORIGIN})
     assert actual.status_code == 401
-    assert acao(actual) == views.VIEWSET_ORIGIN
-    assert acao(send("GET", target, {"origin": GLOBAL_ORIGIN})) is None
+    assert allowed(actual, views.VIEWSET_ORIGIN) == views.VIEWSET_ORIGIN
+    assert refused(send("GET", target, {"origin": GLOBAL_ORIGIN})) is None
 
 
 @pytest.mark.parametrize(("target", "method"), [("/drf/items/7/publish/", "POST"), ("/drf/items/recent/", "GET")])
 def test_a_policy_on_an_action_applies_to_its_route(send: Send, target: str, method: str) -> None:
-    response = send("OPTIONS", target, preflight_headers(views.ACTION_ORIGIN, method))
+    response = send.preflight(target, views.ACTION_ORIGIN, method)
     assert response.status_code == 200
-    assert acao(response) == views.ACTION_ORIGIN
-    assert acao(send("OPTIONS", target, preflight_headers(views.VIEWSET_ORIGIN, method))) is None
-    assert acao(send(method, target, {"origin": views.ACTION_ORIGIN})) == views.ACTION_ORIGIN
-    assert acao(send(method, target, {"origin": views.VIEWSET_ORIGIN})) is None
+    assert allowed(response, views.ACTION_ORIGIN) == views.ACTION_ORIGIN
+    assert refused(send.preflight(target, views.VIEWSET_ORIGIN, method)) is None
+    assert allowed(send(method, target, {"origin": views.ACTION_ORIGIN}), views.ACTION_ORIGIN) == views.ACTION_ORIGIN
+    assert refused(send(method, target, {"origin": views.VIEWSET_ORIGIN})) is None
 
 
 def test_a_policy_on_a_standard_action_sharing_a_route_is_not_used(send: Send) -> None:
     # create shares /drf/items/ with list, so the viewset's policy applies to both.
-    response = send("OPTIONS", "/drf/items/", preflight_headers(views.VIEWSET_ORIGIN, "POST"))
-    assert acao(response) == views.VIEWSET_ORIGIN
-    assert acao(send("OPTIONS", "/drf/items/", preflight_headers(views.ACTION_ORIGIN, "POST"))) is None
+    response = send.preflight("/drf/items/", views.VIEWSET_ORIGIN, "POST")
+    assert allowed(response, views.VIEWSET_ORIGIN) == views.VIEWSET_ORIGIN
+    assert refused(send.preflight("/drf/items/", views.ACTION_ORIGIN, "POST")) is None
 
 
 @pytest.mark.django_db
@@ -157,7 +181,7 @@ def test_an_authenticated_viewset_request(sync_send: Send, basic_auth: dict[str,
     response = sync_send("GET", "/drf/items/3/", {"origin": views.VIEWSET_ORIGIN, **basic_auth})
     assert response.status_code == 200
     assert response.json() == {"id": "3"}
-    assert acao(response) == views.VIEWSET_ORIGIN
+    assert allowed(response, views.VIEWSET_ORIGIN) == views.VIEWSET_ORIGIN
 
 
 @override_settings(APPEND_SLASH=True)
@@ -166,9 +190,9 @@ def test_an_authenticated_viewset_request(sync_send: Send, basic_auth: dict[str,
     [("/drf/items/7", views.VIEWSET_ORIGIN), ("/drf/private", views.DRF_ORIGIN), ("/drf/below", views.BELOW_ORIGIN)],
 )
 def test_a_preflight_without_the_trailing_slash_finds_the_drf_view(send: Send, target: str, origin: str) -> None:
-    response = send("OPTIONS", target, preflight_headers(origin, "GET"))
+    response = send.preflight(target, origin, "GET")
     assert response.status_code == 200
-    assert acao(response) == origin
+    assert allowed(response, origin) == origin
 
 
 # -- precedence and cost -----------------------------------------------------------------------
@@ -176,12 +200,13 @@ def test_a_preflight_without_the_trailing_slash_finds_the_drf_view(send: Send, t
 
 @override_settings(CORS_URL_POLICIES=[(r"^/drf/", {"allow_all_origins": True, "preflight_max_age": 9})])
 def test_a_drf_view_policy_beats_the_url_policy_and_inherits_from_it(send: Send) -> None:
-    response = send("OPTIONS", "/drf/private/", preflight_headers(views.DRF_ORIGIN, "PATCH"))
+    response = send.preflight("/drf/private/", views.DRF_ORIGIN, "PATCH")
+    assert_cors_allowed(response, views.DRF_ORIGIN, credentials=True)
     headers = cors_headers(response)
     assert headers["access-control-allow-origin"] == views.DRF_ORIGIN
     assert headers["access-control-max-age"] == "9"
     # allow_all_origins from the URL policy is inherited, so an undecorated DRF view is open...
-    assert acao(send("GET", "/drf/undecorated/", {"origin": "https://any.example"})) == "*"
+    assert allowed(send("GET", "/drf/undecorated/", {"origin": "https://any.example"}), "https://any.example") == "*"
 
 
 def test_drf_views_are_not_looked_up_without_an_origin(send: Send, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,7 +19,8 @@ from django.http import HttpRequest
 from django.test import Client, override_settings
 
 from crossorigin.signals import check_request_enabled
-from tests.conftest import Send, cors_headers, preflight_headers
+from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
+from tests.conftest import Send
 
 LISTED = "https://example.com"  # tests.settings.CORS_ALLOWED_ORIGINS
 UNLISTED = "https://partner.example"
@@ -68,6 +69,26 @@ def acao(response: Any) -> str | None:
     return cors_headers(response).get("access-control-allow-origin")
 
 
+def allowed(response: Any, origin: str, **kwargs: Any) -> str | None:
+    """Assert that a browser lets a script on ``origin`` read the response; return its ACAO.
+
+    The caller compares the return value, so the exact Access-Control-Allow-Origin stays
+    checked (``assert_cors_allowed`` also accepts ``*``).
+    """
+    assert_cors_allowed(response, origin, **kwargs)
+    return acao(response)
+
+
+def refused(response: Any) -> str | None:
+    """Assert that a browser refuses the response to the request's origin; return its ACAO.
+
+    The caller checks the return value is None: no Access-Control-Allow-Origin at all,
+    which ``assert_cors_denied`` alone does not require.
+    """
+    assert_cors_denied(response)
+    return acao(response)
+
+
 # -- the incumbent's meaning -------------------------------------------------------------------
 
 
@@ -75,14 +96,14 @@ def acao(response: Any) -> str | None:
 def test_a_yes_enables_the_path_and_allows_the_origin(send: Send, connect: Any) -> None:
     connect(Receiver(lambda request: request.path_info.startswith("/public/")))
     response = send("GET", "/public/items/", {"origin": UNLISTED})
-    assert acao(response) == UNLISTED
+    assert allowed(response, UNLISTED) == UNLISTED
     assert "origin" in response["Vary"]
-    preflight = send("OPTIONS", "/public/items/", preflight_headers(UNLISTED, "PUT"))
+    preflight = send.preflight("/public/items/", UNLISTED, "PUT")
     assert preflight.status_code == 200
-    assert acao(preflight) == UNLISTED
+    assert allowed(preflight, UNLISTED) == UNLISTED
     # A "no" leaves things as the settings say.
-    assert acao(send("GET", "/api/items/", {"origin": UNLISTED})) is None
-    assert acao(send("GET", "/api/items/", {"origin": LISTED})) == LISTED
+    assert refused(send("GET", "/api/items/", {"origin": UNLISTED})) is None
+    assert allowed(send("GET", "/api/items/", {"origin": LISTED}), LISTED) == LISTED
 
 
 CASES = [
@@ -138,7 +159,7 @@ def test_sent_once_per_request(send: Send, connect: Any) -> None:
     receiver = connect(Receiver(lambda request: False))
     send("GET", "/api/items/", {"origin": UNLISTED})
     assert len(receiver.requests) == 1
-    send("OPTIONS", "/api/items/", preflight_headers(UNLISTED, "PUT"))
+    send.preflight("/api/items/", UNLISTED, "PUT")
     assert len(receiver.requests) == 2
     with override_settings(CORS_URLS_REGEX=r"^/nothing/"):
         send("POST", "/api/items/", {"origin": UNLISTED})
@@ -151,13 +172,13 @@ def test_sent_once_with_replace_https_referer(send: Send, connect: Any, method: 
     with override_settings(CORS_REPLACE_HTTPS_REFERER=True):
         response = send(method, "/api/echo/", {"origin": UNLISTED}, secure=True)
     assert len(receiver.requests) == 1
-    assert acao(response) == UNLISTED
+    assert allowed(response, UNLISTED) == UNLISTED
 
 
 def test_not_sent_when_the_settings_decide(send: Send, connect: Any) -> None:
     receiver = connect(Receiver(lambda request: True))
     send("GET", "/api/items/", {"origin": LISTED})
-    send("OPTIONS", "/api/items/", preflight_headers(LISTED))
+    send.preflight("/api/items/", LISTED, "GET")
     send("GET", "/api/items/")
     assert receiver.requests == []
 
@@ -182,7 +203,7 @@ def test_a_failing_receiver_counts_as_no_and_is_logged(
             with caplog.at_level(logging.ERROR, "crossorigin"):
                 response = send("GET", "/api/items/", {"origin": UNLISTED})
             assert response.status_code == 200
-            assert acao(response) is None
+            assert refused(response) is None
             assert any("check_request_enabled receiver" in r.getMessage() for r in caplog.records)
     finally:
         check_request_enabled.disconnect(failing_function)
@@ -194,7 +215,7 @@ def test_a_failing_receiver_counts_as_no_and_is_logged(
 @override_settings(CORS_ORIGIN_CHECKER=f"{__name__}.checker_yes")
 def test_the_checker_is_asked_first_and_a_yes_skips_the_signal(send: Send, connect: Any) -> None:
     receiver = connect(Receiver(lambda request: True))
-    assert acao(send("GET", "/api/items/", {"origin": UNLISTED})) == UNLISTED
+    assert allowed(send("GET", "/api/items/", {"origin": UNLISTED}), UNLISTED) == UNLISTED
     assert CHECKER_CALLS == [UNLISTED]
     assert receiver.requests == []
 
@@ -202,7 +223,7 @@ def test_the_checker_is_asked_first_and_a_yes_skips_the_signal(send: Send, conne
 @override_settings(CORS_ORIGIN_CHECKER=f"{__name__}.checker_no")
 def test_after_a_checker_no_the_signal_still_has_its_say(send: Send, connect: Any) -> None:
     receiver = connect(Receiver(lambda request: True))
-    assert acao(send("GET", "/api/items/", {"origin": UNLISTED})) == UNLISTED
+    assert allowed(send("GET", "/api/items/", {"origin": UNLISTED}), UNLISTED) == UNLISTED
     assert CHECKER_CALLS == [UNLISTED]
     assert len(receiver.requests) == 1
 
@@ -212,7 +233,7 @@ def test_the_checker_allows_origins_but_never_enables_a_path(send: Send, connect
     # The difference in one test: the checker answers "may this origin read?" on the
     # paths where CORS is on; the signal can also turn CORS on for a path.
     outside = send("GET", "/public/items/", {"origin": UNLISTED})
-    assert acao(outside) is None
+    assert refused(outside) is None
     assert CHECKER_CALLS == []
     connect(Receiver(lambda request: True))
-    assert acao(send("GET", "/public/items/", {"origin": UNLISTED})) == UNLISTED
+    assert allowed(send("GET", "/public/items/", {"origin": UNLISTED}), UNLISTED) == UNLISTED

@@ -17,7 +17,8 @@ from crossorigin import registry
 from crossorigin.checks import check_settings
 from crossorigin.defaults import default_headers, default_methods
 from crossorigin.options import OVERRIDE_KEYS, PolicyOptions
-from tests.conftest import Send, cors_headers, preflight_headers
+from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
+from tests.conftest import Send, preflight_headers
 
 pytestmark = pytest.mark.urls("tests.policy_urls")
 
@@ -34,6 +35,20 @@ ORDERED = [
 
 def acao(response: Any) -> str | None:
     return cors_headers(response).get("access-control-allow-origin")
+
+
+def allowed(send: Send, path: str, origin: str) -> str | None:
+    """GET ``path`` from ``origin``, assert that a browser lets it read the answer; its ACAO."""
+    response = send("GET", path, {"origin": origin})
+    assert_cors_allowed(response, origin)
+    return acao(response)
+
+
+def refused(send: Send, path: str, origin: str) -> str | None:
+    """GET ``path`` from ``origin``, assert that a browser refuses the answer; its ACAO."""
+    response = send("GET", path, {"origin": origin})
+    assert_cors_denied(response)
+    return acao(response)
 
 
 def test_the_override_keys_are_the_global_settings_names() -> None:
@@ -57,33 +72,35 @@ def test_the_override_keys_are_the_global_settings_names() -> None:
 
 @override_settings(CORS_URL_POLICIES=ORDERED)
 def test_the_first_matching_policy_wins(send: Send) -> None:
-    assert acao(send("GET", "/u/inner/plain/", {"origin": INNER_ORIGIN})) == INNER_ORIGIN
-    assert acao(send("GET", "/u/inner/plain/", {"origin": URL_ORIGIN})) is None
-    assert acao(send("GET", "/u/plain/", {"origin": URL_ORIGIN})) == URL_ORIGIN
-    assert acao(send("GET", "/u/plain/", {"origin": INNER_ORIGIN})) is None
+    assert allowed(send, "/u/inner/plain/", INNER_ORIGIN) == INNER_ORIGIN
+    assert refused(send, "/u/inner/plain/", URL_ORIGIN) is None
+    assert allowed(send, "/u/plain/", URL_ORIGIN) == URL_ORIGIN
+    assert refused(send, "/u/plain/", INNER_ORIGIN) is None
     # The third entry (allow all) is shadowed by the second.
-    assert acao(send("GET", "/u/plain/", {"origin": "https://anyone.example"})) is None
+    assert refused(send, "/u/plain/", "https://anyone.example") is None
 
 
 @override_settings(CORS_URL_POLICIES=list(reversed(ORDERED[:2])))
 def test_order_is_the_order_written(send: Send) -> None:
     # ^/u/ now comes first and also covers /u/inner/.
-    assert acao(send("GET", "/u/inner/plain/", {"origin": URL_ORIGIN})) == URL_ORIGIN
-    assert acao(send("GET", "/u/inner/plain/", {"origin": INNER_ORIGIN})) is None
+    assert allowed(send, "/u/inner/plain/", URL_ORIGIN) == URL_ORIGIN
+    assert refused(send, "/u/inner/plain/", INNER_ORIGIN) is None
 
 
 @override_settings(CORS_URL_POLICIES=ORDERED)
 def test_an_override_replaces_the_global_value(send: Send) -> None:
-    assert acao(send("GET", "/plain/", {"origin": GLOBAL_ORIGIN})) == GLOBAL_ORIGIN
+    assert allowed(send, "/plain/", GLOBAL_ORIGIN) == GLOBAL_ORIGIN
     # allowed_origins was overridden under /u/: the global origin is not added to it.
     response = send("GET", "/u/plain/", {"origin": GLOBAL_ORIGIN})
+    assert_cors_denied(response)
     assert acao(response) is None
     assert "origin" in response["Vary"]
 
 
 @override_settings(CORS_URL_POLICIES=ORDERED, CORS_EXPOSE_HEADERS=["X-Global"], CORS_PREFLIGHT_MAX_AGE=600)
 def test_keys_not_overridden_are_inherited_from_the_globals(send: Send) -> None:
-    response = send("OPTIONS", "/u/plain/", preflight_headers(URL_ORIGIN, "PATCH"))
+    response = send.preflight("/u/plain/", URL_ORIGIN, "PATCH")
+    assert_cors_allowed(response, URL_ORIGIN, credentials=True)
     headers = cors_headers(response)
     assert headers["access-control-allow-methods"] == "GET, PATCH"  # overridden
     assert headers["access-control-allow-credentials"] == "true"  # overridden
@@ -91,21 +108,22 @@ def test_keys_not_overridden_are_inherited_from_the_globals(send: Send) -> None:
     assert headers["access-control-allow-headers"] == ", ".join(default_headers)  # inherited
     assert cors_headers(send("GET", "/u/plain/", {"origin": URL_ORIGIN}))["access-control-expose-headers"] == "X-Global"
     # URL policies inherit from the globals only, never from one another.
-    inner = cors_headers(send("OPTIONS", "/u/inner/plain/", preflight_headers(INNER_ORIGIN, "GET")))
+    inner = cors_headers(send.preflight("/u/inner/plain/", INNER_ORIGIN, "GET"))
     assert inner["access-control-allow-methods"] == ", ".join(default_methods)
     assert "access-control-allow-credentials" not in inner
 
 
 @override_settings(CORS_URL_POLICIES=ORDERED)
 def test_paths_outside_every_policy_get_the_global_policy(send: Send) -> None:
-    assert acao(send("GET", "/other/x", {"origin": GLOBAL_ORIGIN})) == GLOBAL_ORIGIN
-    assert acao(send("GET", "/other/x", {"origin": URL_ORIGIN})) is None
+    assert allowed(send, "/other/x", GLOBAL_ORIGIN) == GLOBAL_ORIGIN
+    assert refused(send, "/other/x", URL_ORIGIN) is None
 
 
 @override_settings(CORS_URL_POLICIES=ORDERED, CORS_URLS_REGEX=r"^/plain/")
 def test_a_url_policy_enables_cors_outside_cors_urls_regex(send: Send) -> None:
-    assert acao(send("GET", "/u/plain/", {"origin": URL_ORIGIN})) == URL_ORIGIN
+    assert allowed(send, "/u/plain/", URL_ORIGIN) == URL_ORIGIN
     outside = send("GET", "/other/x", {"origin": GLOBAL_ORIGIN})
+    assert_cors_denied(outside)
     assert acao(outside) is None
     assert not outside.has_header("Vary")
 
@@ -113,14 +131,15 @@ def test_a_url_policy_enables_cors_outside_cors_urls_regex(send: Send) -> None:
 @override_settings(CORS_URL_POLICIES=[(r"u/", {"allow_all_origins": True})])
 def test_path_regexes_match_from_the_start_of_path_info(send: Send) -> None:
     # Like CORS_URLS_REGEX: re.match on path_info, which starts with '/'.
-    assert acao(send("GET", "/u/plain/", {"origin": "https://anyone.example"})) is None
+    assert refused(send, "/u/plain/", "https://anyone.example") is None
 
 
 @override_settings(CORS_URL_POLICIES=[(r"^/u/plain/$", {"allow_all_origins": True})])
 def test_a_url_policy_preflight_is_answered_before_the_view(send: Send) -> None:
-    response = send("OPTIONS", "/u/plain/", preflight_headers("https://anyone.example", "DELETE"))
+    response = send.preflight("/u/plain/", "https://anyone.example", "DELETE")
     assert response.status_code == 200
     assert response.content == b""
+    assert_cors_allowed(response, "https://anyone.example")
     assert acao(response) == "*"
 
 
@@ -201,7 +220,7 @@ def test_policies_are_compiled_once_not_per_request(send: Send, monkeypatch: pyt
 
     monkeypatch.setattr(PolicyOptions, "merged", no_compiling)
     for path in ("/u/plain/", "/u/inner/plain/", "/plain/"):
-        send("OPTIONS", path, preflight_headers(URL_ORIGIN, "PATCH"))
+        send.preflight(path, URL_ORIGIN, "PATCH")
         send("GET", path, {"origin": URL_ORIGIN})
     assert registry.current() is compiled
 
@@ -286,15 +305,15 @@ def test_malformed_entries_are_e014_with_a_clear_message(value: object, fragment
 def test_an_entry_whose_overrides_cannot_be_read_closes_its_paths(send: Send) -> None:
     # Not a fallback to the global policy (which the entry was likely meant to narrow),
     # and not the next entry either: its paths allow no origin until it is fixed.
-    assert acao(send("GET", "/u/plain/", {"origin": GLOBAL_ORIGIN})) is None
-    assert acao(send("GET", "/u/inner/plain/", {"origin": "https://any.example"})) is None
-    assert acao(send("GET", "/plain/", {"origin": GLOBAL_ORIGIN})) == GLOBAL_ORIGIN
+    assert refused(send, "/u/plain/", GLOBAL_ORIGIN) is None
+    assert refused(send, "/u/inner/plain/", "https://any.example") is None
+    assert allowed(send, "/plain/", GLOBAL_ORIGIN) == GLOBAL_ORIGIN
 
 
 @override_settings(CORS_URL_POLICIES=[(r"^/u/", {"allowed_origins": ["https://ok.example", "https://bad.example/"]})])
 def test_a_bad_origin_in_a_policy_is_dropped_and_the_rest_still_works(send: Send) -> None:
-    assert acao(send("GET", "/u/plain/", {"origin": "https://ok.example"})) == "https://ok.example"
-    assert acao(send("GET", "/u/plain/", {"origin": "https://bad.example"})) is None
+    assert allowed(send, "/u/plain/", "https://ok.example") == "https://ok.example"
+    assert refused(send, "/u/plain/", "https://bad.example") is None
 
 
 def test_a_valid_configuration_has_no_findings() -> None:

@@ -22,7 +22,8 @@ from crossorigin.checks import check_settings
 from crossorigin.options import PolicyOptions, validate_origins
 from crossorigin.origins import ANY_PORT, WildcardMatcher, is_well_formed_request_origin, parse_origin
 from crossorigin.policy import Policy, Reason, decide
-from tests.conftest import Send, cors_headers, preflight_headers
+from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
+from tests.conftest import Send
 
 
 def policy_for(*origins: str) -> Policy:
@@ -268,10 +269,12 @@ def test_deliberate_difference_any_port() -> None:
 @pytest.mark.parametrize("origin", ["https://api.example.com", "https://example.com", "http://localhost:5173"])
 def test_middleware_reflects_a_wildcard_match(send: Send, origin: str) -> None:
     response = send("GET", "/api/items/", {"origin": origin})
+    assert_cors_allowed(response, origin)
     assert cors_headers(response)["access-control-allow-origin"] == origin
     assert "origin" in response["Vary"]
-    preflight = send("OPTIONS", "/api/items/", preflight_headers(origin, "PUT"))
+    preflight = send.preflight("/api/items/", origin, "PUT")
     assert preflight.status_code == 200
+    assert_cors_allowed(preflight, origin)
     assert cors_headers(preflight)["access-control-allow-origin"] == origin
 
 
@@ -279,7 +282,8 @@ def test_middleware_reflects_a_wildcard_match(send: Send, origin: str) -> None:
 @pytest.mark.parametrize("origin", ["https://evilexample.com", "http://api.example.com", "https://localhost:5173"])
 def test_middleware_refuses_a_near_miss(send: Send, origin: str) -> None:
     response = send("GET", "/api/items/", {"origin": origin})
-    assert cors_headers(response) == {}
+    assert_cors_denied(response)
+    assert set(cors_headers(response)) == {"vary"}  # no Access-Control-* header
     assert "origin" in response["Vary"]
 
 

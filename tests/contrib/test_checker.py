@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from crossorigin.contrib.origins import checker
 from crossorigin.contrib.origins.models import AllowedOrigin
 from crossorigin.contrib.origins.store import STAMP_KEY
+from crossorigin.testing import assert_cors_allowed, assert_cors_denied
 from tests.conftest import Send
 
 from .conftest import ACHECKER, CHECKER
@@ -39,22 +40,24 @@ def allow_origin(response: Any) -> str | None:
 def test_origins_in_the_database_are_allowed_and_others_are_not(wired: Any, send: Send, path: str) -> None:
     wired.CORS_ORIGIN_CHECKER = path
     for origin in ("https://tenant-1.example", "https://shop.white-label.example", "http://localhost:5173"):
-        assert allow_origin(send("GET", "/api/", {"origin": origin})) == origin
+        response = send("GET", "/api/", {"origin": origin})
+        assert_cors_allowed(response, origin)
+        assert allow_origin(response) == origin
     for origin in ("https://disabled.example", "https://tenant-2.example", "https://white-label.example.evil"):
         response = send("GET", "/api/", {"origin": origin})
+        assert_cors_denied(response)
         assert allow_origin(response) is None
         assert response.status_code == 200
-    assert allow_origin(send("GET", "/api/", {"origin": "https://example.com"})) == "https://example.com"  # settings
+    response = send("GET", "/api/", {"origin": "https://example.com"})  # allowed by the settings
+    assert_cors_allowed(response, "https://example.com")
+    assert allow_origin(response) == "https://example.com"
 
 
 @pytest.mark.usefixtures("origins")
 def test_a_preflight_from_a_database_origin_is_answered(wired: Any, send: Send) -> None:
-    response = send(
-        "OPTIONS",
-        "/api/",
-        {"origin": "https://tenant-1.example", "access-control-request-method": "PUT"},
-    )
+    response = send.preflight("/api/", "https://tenant-1.example", "PUT")
     assert response.status_code == 200
+    assert_cors_allowed(response, "https://tenant-1.example")
     assert allow_origin(response) == "https://tenant-1.example"
     assert "PUT" in response.headers["Access-Control-Allow-Methods"]
 
@@ -85,14 +88,19 @@ def test_a_change_is_used_at_the_next_check(wired: Any, send: Send, django_captu
         AllowedOrigin.objects.filter(origin="https://tenant-1.example").update(enabled=False)
         AllowedOrigin.objects.create(origin="https://tenant-2.example")
     caches["default"].set(STAMP_KEY, "from another server")  # as another server's change would
-    assert allow_origin(send("GET", "/api/", {"origin": "https://tenant-1.example"})) is None
-    assert allow_origin(send("GET", "/api/", {"origin": "https://tenant-2.example"})) == "https://tenant-2.example"
+    disabled = send("GET", "/api/", {"origin": "https://tenant-1.example"})
+    assert_cors_denied(disabled)
+    assert allow_origin(disabled) is None
+    added = send("GET", "/api/", {"origin": "https://tenant-2.example"})
+    assert_cors_allowed(added, "https://tenant-2.example")
+    assert allow_origin(added) == "https://tenant-2.example"
 
 
 @pytest.mark.urls("tests.contrib.credentials_urls")
 @pytest.mark.usefixtures("origins")
 def test_credentials_come_from_the_policy_not_the_database(wired: Any, send: Send) -> None:
     response = send("GET", "/api/private/", {"origin": "https://tenant-1.example"})
+    assert_cors_allowed(response, "https://tenant-1.example", credentials=True)
     assert allow_origin(response) == "https://tenant-1.example"
     assert response.headers["Access-Control-Allow-Credentials"] == "true"
 
