@@ -1,0 +1,162 @@
+"""Explain what the site does with one cross-origin request, and why.
+
+``explain()`` resolves the path as a request would, picks the policy the middleware
+would pick (``decorators.view_overrides`` and ``PolicySet.select``), asks the same
+``decide()`` the middleware asks (for the preflight, if a browser would send one, and
+for the request itself), and turns the ``Decision``, the ``Policy`` and the headers the
+middleware would set into steps, a verdict and hints for near misses. It never matches
+an origin, a method or a header itself: everything it says about matching comes from
+the ``Decision`` or from ``Policy`` methods. The ``cors_explain`` command prints it;
+the work is split by job (``query``, ``resolving``, ``deciding``, ``steps``,
+``responses``, ``hints``, ``notes``, ``naming``, ``model``), and this module puts the
+parts together and exposes the names other code imports from ``crossorigin.explain``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+
+from crossorigin import browser, fetch, registry
+from crossorigin.checks import middleware_problems
+from crossorigin.decorators import view_overrides
+from crossorigin.explain.deciding import Asked, decide
+from crossorigin.explain.hints import LooseOrigin, loose_origin, near_miss_hints, origin_candidates, origin_differences
+from crossorigin.explain.model import JSON_VERSION, Explanation, Hint, RequestExplanation, Step
+from crossorigin.explain.naming import describe_policy, raw, setting_name
+from crossorigin.explain.notes import COMMON_MIDDLEWARE, path_notes, request_notes, settings_notes
+from crossorigin.explain.query import ExplainArgumentError, Query, default_host, parse_headers, parse_method, parse_path
+from crossorigin.explain.resolving import Resolved, resolve_path, view_name
+from crossorigin.explain.responses import request_explanation
+from crossorigin.registry import ViewOverrides
+
+__all__ = [
+    "COMMON_MIDDLEWARE",
+    "JSON_VERSION",
+    "ExplainArgumentError",
+    "Explanation",
+    "Hint",
+    "LooseOrigin",
+    "RequestExplanation",
+    "Resolved",
+    "Step",
+    "default_host",
+    "describe_policy",
+    "explain",
+    "loose_origin",
+    "near_miss_hints",
+    "origin_candidates",
+    "origin_differences",
+    "parse_headers",
+    "parse_method",
+    "parse_path",
+    "raw",
+    "resolve_path",
+    "setting_name",
+    "view_name",
+]
+
+
+def explain(
+    origin: str,
+    path: str,
+    *,
+    method: str = "GET",
+    headers: Sequence[tuple[str, str | None]] = (),
+    credentials: bool = False,
+    host: str | None = None,
+    middleware: Sequence[str] | None = None,
+) -> Explanation:
+    """Explain what the site does with a fetch() from ``origin`` to ``path``.
+
+    ``headers`` are the (lower-case name, value or None) pairs the script sets;
+    ``middleware`` defaults to settings.MIDDLEWARE.
+    """
+    if not origin:
+        raise ExplainArgumentError("ORIGIN is empty; give it as a browser sends it, e.g. https://app.example.com.")
+    path, notes = parse_path(path)
+    method = parse_method(method)
+    policies = registry.current()
+    resolved = resolve_path(path)
+    hints: list[Hint] = []
+
+    unsafe = sorted({name for name, value in headers if not browser.is_safelisted_request_header(name, value)})
+    for name, _value in headers:
+        if fetch.is_forbidden_request_header(name):
+            hints.append(
+                Hint("header-forbidden", f"Browsers do not let scripts set {name!r}; it is never sent by fetch().")
+            )
+    is_preflighted = browser.needs_preflight(method, headers)
+    if any(n == "content-type" and v is None for n, v in headers):
+        notes.append(
+            "Content-Type was given without a value, so it is taken as a non-simple type such as "
+            "application/json (which needs a preflight); pass 'Content-Type: text/plain' for a simple one."
+        )
+
+    q = Query(policies, origin, path, method, tuple(unsafe), credentials, host or default_host())
+    preflight_item: RequestExplanation | None = None
+    preflight_view: ViewOverrides | None = None
+    asked_notes: list[str] = []
+    if is_preflighted:
+        preflight_view = view_overrides(resolved.preflight.func) if resolved.preflight else None
+        asked = Asked()
+        decision = decide(q, preflight_view, asked, preflight=True)
+        asked_notes.extend(asked.notes)
+        preflight_item = request_explanation(q, preflight_view, decision, asked, q.sent(True), preflight=True)
+
+    actual_view = view_overrides(resolved.actual.func) if resolved.actual else None
+    asked = Asked()
+    decision = decide(q, actual_view, asked, preflight=False)
+    asked_notes.extend(asked.notes)
+    actual_item = request_explanation(q, actual_view, decision, asked, q.sent(False, headers), preflight=False)
+
+    middleware_list = list(settings.MIDDLEWARE if middleware is None else middleware)
+    problems = middleware_problems(middleware_list)
+    installed = not any(p.id == "crossorigin.W004" for p in problems)
+    for problem in problems:
+        hints.append(Hint(problem.id, f"{problem.msg} {problem.hint or ''}".strip()))
+
+    view = preflight_view if preflight_item is not None else actual_view
+    match = resolved.preflight if preflight_item is not None else resolved.actual
+    items = [i for i in (preflight_item, actual_item) if i is not None]
+    if view is None or not view.exempt:
+        hints.extend(near_miss_hints(q, view, items))
+    if view is not None and view.exempt:
+        hints.append(
+            Hint(
+                "view-exempt",
+                f"The view {view.name} is @cors_exempt: no CORS headers, and its preflights reach the view. "
+                "Remove @cors_exempt or give it @cors_policy(...).",
+            )
+        )
+    notes.extend(path_notes(path, resolved, middleware_list, problems))
+    notes.extend(asked_notes)
+    notes.extend(settings_notes(policies, view))
+    notes.extend(request_notes(method, credentials, match, middleware_list, actual_item))
+    return Explanation(
+        origin=origin,
+        path=path,
+        method=method,
+        headers=tuple(headers),
+        credentials=credentials,
+        view=view_name(match),
+        policy=items[0].decision.policy,
+        policy_source=describe_policy(policies, path, view),
+        preflight=preflight_item,
+        actual=actual_item,
+        middleware_installed=installed,
+        hints=tuple(_unique(hints)),
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+def _unique(hints: Iterable[Hint]) -> list[Hint]:
+    seen: set[tuple[str, str]] = set()
+    found = []
+    for hint in hints:
+        key = (hint.code, hint.message)
+        if key not in seen:
+            seen.add(key)
+            found.append(hint)
+    return found

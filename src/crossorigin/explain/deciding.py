@@ -1,0 +1,97 @@
+"""Getting the ``Decision`` for one request the way the middleware gets it.
+
+``decide()`` in ``crossorigin.policy`` stops as pending when the origin checker or the
+``check_request_enabled`` signal must have a say; the middleware then asks them and
+decides again. This module repeats that loop for the explanation, calling the checker
+and the receivers with a minimal request and recording what they answered as steps
+and notes, so the explanation reports the same decision a real request would get.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+
+from crossorigin.explain.model import Step
+from crossorigin.explain.query import Query
+from crossorigin.policy import Decision, Reason
+from crossorigin.policy import decide as policy_decide
+from crossorigin.registry import PolicySet, ViewOverrides
+from crossorigin.signals import check_request_enabled
+
+
+@dataclass
+class Asked:
+    """What the origin checker and the signal said while deciding one request."""
+
+    steps: list[Step] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def decide(q: Query, view: ViewOverrides | None, asked: Asked, *, preflight: bool) -> Decision:
+    """Call ``decide`` as the middleware does: ask the checker or signal when it is pending."""
+    policies = q.policies
+    if view is not None and view.exempt:
+        return policies.exempt
+    policy, enabled = policies.select(q.path, view)
+    origin = q.origin
+    checker: bool | None = None if policies.checker is not None else False
+    signal: bool | None = None if check_request_enabled.receivers else False
+    request: HttpRequest | None = None
+    while True:
+        decision = policy_decide(
+            policy,
+            origin,
+            preflight=preflight,
+            request_method=q.method if preflight else None,
+            request_headers=q.request_headers if preflight else None,
+            url_enabled=enabled,
+            checker=checker,
+            signal=signal,
+        )
+        if not decision.pending:
+            return decision
+        if request is None:
+            request = q.build_request(preflight)
+            asked.notes.append(
+                f"The origin checker and signal receivers were called with a minimal request built by "
+                f"RequestFactory ({request.method} {request.path}, Host: {request.META['HTTP_HOST']}), "
+                "not a real one: no session, user or cookies."
+            )
+        if decision.reason is Reason.PENDING_CHECKER and policies.checker is not None:
+            checker = _ask_checker(policies, origin, request, asked)
+        else:
+            signal = _send_signal(request, asked)
+
+
+def _ask_checker(policies: PolicySet, origin: str, request: HttpRequest, asked: Asked) -> bool:
+    checker = policies.checker
+    assert checker is not None
+    try:
+        answer = checker.check(origin, request)
+    except Exception as exc:
+        asked.steps.append(
+            Step("origin-checker", False, f"CORS_ORIGIN_CHECKER {checker.path} raised {exc!r}; the origin is refused.")
+        )
+        return False
+    verb = "allowed" if answer else "refused"
+    asked.steps.append(Step("origin-checker", answer, f"CORS_ORIGIN_CHECKER {checker.path} {verb} the origin."))
+    return answer
+
+
+def _send_signal(request: HttpRequest, asked: Asked) -> bool:
+    # As the middleware does: one send per request, any truthy answer enables, a raising
+    # receiver counts as no.
+    answer = False
+    parts = []
+    for receiver, result in check_request_enabled.send_robust(sender=None, request=request):
+        name = f"{getattr(receiver, '__module__', '?')}.{getattr(receiver, '__qualname__', repr(receiver))}"
+        if isinstance(result, Exception):
+            parts.append(f"{name} raised {result!r} (counts as no)")
+        else:
+            parts.append(f"{name} returned {result!r}")
+            answer = answer or bool(result)
+    detail = "check_request_enabled was sent once: " + "; ".join(parts or ["no receiver answered"]) + "."
+    asked.steps.append(Step("signal", answer, detail))
+    return answer

@@ -1,0 +1,76 @@
+"""Notes: what else affects the request, beyond the CORS decision itself.
+
+Some things a reader should know are not CORS failures: a path that resolves only with
+a trailing slash (and the APPEND_SLASH redirect), settings entries left out as invalid,
+Django's CSRF check on unsafe methods, SameSite cookies on credentialed requests. This
+module words them as plain notes; they never change the verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from django.conf import settings
+from django.urls import ResolverMatch
+
+from crossorigin.explain.model import RequestExplanation
+from crossorigin.explain.resolving import Resolved
+from crossorigin.problems import Level, Problem
+from crossorigin.registry import PolicySet, ViewOverrides
+
+COMMON_MIDDLEWARE: Final = "django.middleware.common.CommonMiddleware"
+
+
+def path_notes(path: str, resolved: Resolved, middleware: Sequence[str], problems: Sequence[Problem]) -> list[str]:
+    if resolved.match is not None:
+        return []
+    if resolved.slash_match is None:
+        return [f"{path!r} does not resolve to a view (a 404); the CORS headers still apply to the 404 response."]
+    note = f"{path!r} resolves only with a trailing slash ({path + '/'!r}). "
+    if COMMON_MIDDLEWARE in middleware and getattr(settings, "APPEND_SLASH", True):
+        below = any(p.id == "crossorigin.W005" and COMMON_MIDDLEWARE in p.msg for p in problems)
+        note += "CommonMiddleware redirects the request there (APPEND_SLASH), " + (
+            "and as CorsMiddleware sits below it the redirect has no CORS headers. "
+            if below
+            else "and the redirect carries the decision shown for the request. "
+        )
+        note += "Call the URL with the slash to avoid the redirect. "
+    return [note + "A preflight to the path gets the policy of that view, as it is answered before any redirect."]
+
+
+def settings_notes(policies: PolicySet, view: ViewOverrides | None) -> list[str]:
+    problems = list(policies.problems)
+    if view is not None and not view.exempt:
+        problems.extend(policies.view_problems(view))
+    errors = [p for p in problems if p.level is Level.ERROR]
+    return [f"Settings problem {p.id}: {p.msg} (bad entries are left out until fixed)" for p in errors]
+
+
+_UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_CSRF_MIDDLEWARE: Final = "django.middleware.csrf.CsrfViewMiddleware"
+
+
+def request_notes(
+    method: str,
+    credentials: bool,
+    match: ResolverMatch | None,
+    middleware: Sequence[str],
+    actual: RequestExplanation,
+) -> list[str]:
+    notes = []
+    if not actual.decision.enabled or not actual.readable:
+        pass
+    elif method.upper() in _UNSAFE_METHODS and _CSRF_MIDDLEWARE in middleware:
+        exempt = match is not None and getattr(match.func, "csrf_exempt", False)
+        if not exempt:
+            notes.append(
+                f"CORS allows this {method} but Django's CsrfViewMiddleware checks it as well: a cookie-"
+                "authenticated request needs a CSRF token and the origin in CSRF_TRUSTED_ORIGINS, or it gets 403."
+            )
+    if credentials:
+        notes.append(
+            "Cookies are sent on a cross-site fetch() only if they are SameSite=None; Secure. Django's session "
+            "and CSRF cookies are SameSite=Lax by default (SESSION_COOKIE_SAMESITE, CSRF_COOKIE_SAMESITE)."
+        )
+    return notes

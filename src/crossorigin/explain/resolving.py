@@ -1,0 +1,58 @@
+"""Which view a path reaches, resolved as a request would be.
+
+The policy a request gets can depend on its view (``@cors_policy``, ``@cors_exempt``),
+and an actual request and its preflight do not always reach the same one: the
+middleware answers a preflight with the policy of ``path + '/'`` when only that
+resolves, while an actual request gets the view of an exact match only. This module
+keeps those two answers side by side and names the view for the output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import Resolver404, ResolverMatch, resolve
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The view a path maps to: exactly, or only once APPEND_SLASH adds its slash."""
+
+    match: ResolverMatch | None
+    slash_match: ResolverMatch | None
+
+    @property
+    def actual(self) -> ResolverMatch | None:
+        """The view an actual request reaches (process_view sees only an exact match)."""
+        return self.match
+
+    @property
+    def preflight(self) -> ResolverMatch | None:
+        """The view whose policy a preflight gets (the middleware also tries path + '/')."""
+        return self.match or self.slash_match
+
+
+def resolve_path(path: str) -> Resolved:
+    """Resolve ``path`` with Django's resolver, then with a trailing slash as a fallback."""
+    match = _resolve(path)
+    slash = _resolve(path + "/") if match is None and not path.endswith("/") else None
+    return Resolved(match, slash)
+
+
+def _resolve(path: str) -> ResolverMatch | None:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
+def view_name(match: ResolverMatch | None) -> str | None:
+    """A dotted name for the view a match points at."""
+    if match is None:
+        return None
+    func = match.func
+    cls = getattr(func, "view_class", None) or getattr(func, "cls", None)
+    target = cls or func
+    module = getattr(target, "__module__", "")
+    name = getattr(target, "__qualname__", None) or match._func_path
+    return f"{module}.{name}" if module else str(name)
