@@ -22,8 +22,9 @@ from django.test import AsyncClient, override_settings
 from crossorigin import registry
 from crossorigin.checker import OriginChecker, is_async_callable
 from crossorigin.checks import check_settings
-from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers, preflight
+from crossorigin.testing import preflight
 from tests.conftest import Send
+from tests.cors_asserts import allowed, refused
 
 TRUSTED = "https://tenant.example"
 UNTRUSTED = "https://stranger.example"
@@ -93,30 +94,6 @@ def _clear_calls() -> Iterator[None]:
     CALLS.clear()
     yield
     CALLS.clear()
-
-
-def acao(response: Any) -> str | None:
-    return cors_headers(response).get("access-control-allow-origin")
-
-
-def allowed(response: Any, origin: str, **kwargs: Any) -> str | None:
-    """Assert that a browser lets a script on ``origin`` read the response; return its ACAO.
-
-    The caller compares the return value, so the exact Access-Control-Allow-Origin stays
-    checked (``assert_cors_allowed`` also accepts ``*``).
-    """
-    assert_cors_allowed(response, origin, **kwargs)
-    return acao(response)
-
-
-def refused(response: Any) -> str | None:
-    """Assert that a browser refuses the response to the request's origin; return its ACAO.
-
-    The caller checks the return value is None: no Access-Control-Allow-Origin at all,
-    which ``assert_cors_denied`` alone does not require.
-    """
-    assert_cors_denied(response)
-    return acao(response)
 
 
 # -- the answer is used ---------------------------------------------------------------------

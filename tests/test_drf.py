@@ -17,34 +17,11 @@ import crossorigin.middleware
 from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
 from tests import policy_views as views
 from tests.conftest import Send
+from tests.cors_asserts import allowed, refused
 
 pytestmark = pytest.mark.urls("tests.policy_urls")
 
 GLOBAL_ORIGIN = "https://example.com"
-
-
-def acao(response: Any) -> str | None:
-    return cors_headers(response).get("access-control-allow-origin")
-
-
-def allowed(response: Any, origin: str, **kwargs: Any) -> str | None:
-    """Assert that a browser lets a script on ``origin`` read the response; return its ACAO.
-
-    The caller compares the return value, so the exact Access-Control-Allow-Origin stays
-    checked (``assert_cors_allowed`` also accepts ``*``).
-    """
-    assert_cors_allowed(response, origin, **kwargs)
-    return acao(response)
-
-
-def refused(response: Any) -> str | None:
-    """Assert that a browser refuses the response to the request's origin; return its ACAO.
-
-    The caller checks the return value is None: no Access-Control-Allow-Origin at all,
-    which ``assert_cors_denied`` alone does not require.
-    """
-    assert_cors_denied(response)
-    return acao(response)
 
 
 @pytest.fixture

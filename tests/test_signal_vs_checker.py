@@ -19,8 +19,8 @@ from django.http import HttpRequest
 from django.test import Client, override_settings
 
 from crossorigin.signals import check_request_enabled
-from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
 from tests.conftest import Send
+from tests.cors_asserts import acao, allowed, refused
 
 LISTED = "https://example.com"  # tests.settings.CORS_ALLOWED_ORIGINS
 UNLISTED = "https://partner.example"
@@ -63,30 +63,6 @@ def connect() -> Iterator[Callable[[Receiver], Receiver]]:
     for receiver in connected:
         check_request_enabled.disconnect(receiver)
     CHECKER_CALLS.clear()
-
-
-def acao(response: Any) -> str | None:
-    return cors_headers(response).get("access-control-allow-origin")
-
-
-def allowed(response: Any, origin: str, **kwargs: Any) -> str | None:
-    """Assert that a browser lets a script on ``origin`` read the response; return its ACAO.
-
-    The caller compares the return value, so the exact Access-Control-Allow-Origin stays
-    checked (``assert_cors_allowed`` also accepts ``*``).
-    """
-    assert_cors_allowed(response, origin, **kwargs)
-    return acao(response)
-
-
-def refused(response: Any) -> str | None:
-    """Assert that a browser refuses the response to the request's origin; return its ACAO.
-
-    The caller checks the return value is None: no Access-Control-Allow-Origin at all,
-    which ``assert_cors_denied`` alone does not require.
-    """
-    assert_cors_denied(response)
-    return acao(response)
 
 
 # -- the incumbent's meaning -------------------------------------------------------------------
