@@ -7,16 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python=${PYTHON:-python3.11}
-command -v "$python" >/dev/null || python=python3
-if [ ! -x .venv/bin/python ]; then
-  echo "Creating .venv with $python..."
-  "$python" -m venv .venv
-fi
-if ! .venv/bin/python -c "import crossorigin, corsheaders, gunicorn" 2>/dev/null; then
-  echo "Installing django-crossorigin and requirements/bench.txt into .venv..."
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements/bench.txt -e .
-fi
+source scripts/venv.sh
+ensure_venv
+ensure_installed "crossorigin, corsheaders, gunicorn" -r requirements/bench.txt -e .
 
 if [ "${1:-}" = "e2e" ]; then
   shift

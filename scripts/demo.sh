@@ -6,15 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python=${PYTHON:-python3.11}
-command -v "$python" >/dev/null || python=python3
-if [ ! -x .venv/bin/python ]; then
-  echo "Creating .venv with $python..."
-  "$python" -m venv .venv
-fi
-if ! .venv/bin/python -c "import django, crossorigin" 2>/dev/null; then
-  echo "Installing django-crossorigin (and Django) into .venv..."
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e .
-fi
+source scripts/venv.sh
+ensure_venv
+ensure_installed "django, crossorigin" -e .
 # exec: Ctrl-C reaches the demo process itself, which stops all three servers.
 exec .venv/bin/python -m demo "$@"

@@ -5,11 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python=${PYTHON:-python3.11}
-command -v "$python" >/dev/null || python=python3
-if [ ! -x .venv/bin/python ]; then
-  "$python" -m venv .venv
-fi
+source scripts/venv.sh
+ensure_venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements/dev.txt
 export PATH="$PWD/.venv/bin:$PATH"
 
