@@ -9,7 +9,6 @@ import pytest
 
 from crossorigin.defaults import default_headers, default_methods
 from crossorigin.options import (
-    OVERRIDE_KEYS,
     PolicyOptions,
     validate_allow_headers,
     validate_bool,
@@ -217,20 +216,6 @@ def test_merged_unknown_key_and_bad_value() -> None:
     assert "allowed_origins" in problems[0].hint
     assert "CORS_URL_POLICIES[0]['preflight_max_age']" in problems[1].msg
     assert merged.preflight_max_age == 0
-
-
-def test_override_keys() -> None:
-    assert {
-        "allowed_origins",
-        "allowed_origin_regexes",
-        "allow_all_origins",
-        "allow_credentials",
-        "allow_methods",
-        "allow_headers",
-        "expose_headers",
-        "preflight_max_age",
-        "allow_private_network",
-    } <= OVERRIDE_KEYS
 
 
 def test_options_are_immutable() -> None:
