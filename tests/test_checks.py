@@ -1,6 +1,6 @@
 """System checks, run the way a user runs them: ``run_checks()`` and ``manage.py check``.
 
-Security findings (``crossorigin.security``) are tested with the security work; here
+Security findings (``crossorigin.checks.security``) are tested with the security work; here
 each test looks only at the ids it is about, so those findings never get in the way.
 This module is also a URLconf (``urlpatterns`` below) for the per-view checks.
 """

@@ -23,10 +23,10 @@ import pytest
 
 from crossorigin import defaults
 from crossorigin.checks import middleware_problems
+from crossorigin.checks.security import security_problems
 from crossorigin.options import OVERRIDE_KEYS, PolicyOptions
 from crossorigin.policy import Reason
 from crossorigin.registry import PolicySet
-from crossorigin.security import security_problems
 from crossorigin.settings import CONTRIB_SETTING_NAMES, DEFAULT_URLS_REGEX, RENAMED, SETTING_NAMES, read_settings
 
 ROOT: Final = Path(__file__).resolve().parents[1]

@@ -22,13 +22,12 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import path
 
-from crossorigin import public_suffix
-from crossorigin.checks import check_settings
+from crossorigin.checks import check_settings, public_suffix
+from crossorigin.checks.security import security_problems
 from crossorigin.decorators import cors_policy
 from crossorigin.middleware import CorsMiddleware
 from crossorigin.problems import Level, Problem
 from crossorigin.registry import PolicySet
-from crossorigin.security import security_problems
 from crossorigin.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -555,7 +554,7 @@ def test_silenced_errors_leave_the_incumbents_behaviour(name: str) -> None:
     ],
 )
 def test_tokenize_reads_classes_quantifiers_and_group_headers(source: str, kinds: list[str]) -> None:
-    from crossorigin.regex_lint import tokenize
+    from crossorigin.checks.regex_lint import tokenize
 
     assert [atom.kind for atom in tokenize(source)] == kinds
     assert [a.quantifier for a in tokenize(r"a{2,}b*?c+")] == ["{2,}", "*?", "+"]
@@ -573,7 +572,7 @@ def test_tokenize_reads_classes_quantifiers_and_group_headers(source: str, kinds
     ],
 )
 def test_admits_http(source: str, http: bool) -> None:
-    from crossorigin.regex_lint import admits_http
+    from crossorigin.checks.regex_lint import admits_http
 
     assert admits_http(source) is http
 
@@ -581,7 +580,12 @@ def test_admits_http(source: str, http: bool) -> None:
 def test_path_regex_readers_leave_unreadable_shapes_alone() -> None:
     import re
 
-    from crossorigin.regex_lint import ends_mid_segment, has_loopback_host, is_anchored_at_end, never_matches_path
+    from crossorigin.checks.regex_lint import (
+        ends_mid_segment,
+        has_loopback_host,
+        is_anchored_at_end,
+        never_matches_path,
+    )
 
     assert not never_matches_path(re.compile(""))
     assert not never_matches_path(re.compile(r"^\w+"))

@@ -17,7 +17,7 @@ from typing import Final
 
 from django.core.exceptions import ValidationError
 
-from crossorigin import public_suffix
+from crossorigin.checks import public_suffix
 from crossorigin.origins import OriginError, ParsedOrigin, parse_origin
 from crossorigin.problems import Level, Problem
 
@@ -25,7 +25,7 @@ from crossorigin.problems import Level, Problem
 ORIGIN_MAX_LENGTH: Final = 300
 
 # Used only when the optional Public Suffix List package is missing (see
-# crossorigin.public_suffix, shared with the settings' security checks): the country
+# crossorigin.checks.public_suffix, shared with the settings' security checks): the country
 # second levels and hosting platforms seen most often. Every bare top-level name is
 # then refused as well.
 PUBLIC_SUFFIXES: Final = frozenset(

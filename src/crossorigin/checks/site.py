@@ -1,6 +1,6 @@
 """Checks on the Django settings around CORS: cookies, CSRF, the settings module, path regexes.
 
-The per-policy checks live in ``crossorigin.security``, which calls these once per
+The per-policy checks live in ``crossorigin.checks.security``, which calls these once per
 site: a cookie or CSRF setting is reported once, whichever policies need it.
 """
 
@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from django.utils.http import is_same_domain
 
-from crossorigin import public_suffix, regex_lint
+from crossorigin.checks import public_suffix, regex_lint
 from crossorigin.options import PolicyOptions
 from crossorigin.origins import ANY_PORT, ParsedOrigin
 from crossorigin.problems import Problem, info, warning

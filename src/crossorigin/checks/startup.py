@@ -2,13 +2,13 @@
 
 The settings are validated by the same code that compiles them (``settings``,
 ``options``, ``registry``); this module only reports. Security findings come from
-``crossorigin.security``. Errors can be silenced only through Django's own
+``crossorigin.checks.security``. Errors can be silenced only through Django's own
 ``SILENCED_SYSTEM_CHECKS``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 from django.conf import settings
@@ -16,10 +16,12 @@ from django.core.checks import CheckMessage, Error, Info, Tags, Warning, registe
 from django.utils.module_loading import import_string
 
 from crossorigin import registry
-from crossorigin.decorators import view_overrides
 from crossorigin.problems import Level, Problem, warning
 from crossorigin.registry import PolicySet, ViewOverrides
 from crossorigin.settings import read_settings
+
+from .security import security_problems
+from .views import decorated_views
 
 CORS_MIDDLEWARE: Final = "crossorigin.middleware.CorsMiddleware"
 POST_CSRF_MIDDLEWARE: Final = "crossorigin.middleware.CorsPostCsrfMiddleware"
@@ -56,12 +58,7 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
     policies = PolicySet(read_settings())
     problems = list(policies.problems)
     problems.extend(_view_problems(policies))
-    try:
-        from crossorigin.security import security_problems
-    except ImportError:  # pragma: no cover - the module ships with the package
-        pass
-    else:
-        problems.extend(security_problems(policies, settings))
+    problems.extend(security_problems(policies, settings))
     return [to_message(p) for p in problems]
 
 
@@ -74,26 +71,6 @@ def _view_problems(policies: PolicySet) -> list[Problem]:
         seen.add(overrides)
         found.extend(policies.view_problems(overrides))
     return found
-
-
-def decorated_views() -> Iterator[ViewOverrides]:
-    """The overrides of every decorated view reachable from ROOT_URLCONF."""
-    try:
-        from django.urls import get_resolver
-
-        patterns = list(get_resolver().url_patterns)
-    except Exception:  # Django's own URL checks report a broken URLconf.
-        return
-    stack = patterns
-    while stack:
-        entry = stack.pop()
-        children = getattr(entry, "url_patterns", None)
-        if children is not None:
-            stack.extend(children)
-            continue
-        overrides = view_overrides(getattr(entry, "callback", None))
-        if overrides is not None:
-            yield overrides
 
 
 def _is_class(entry: str, dotted: str) -> bool:

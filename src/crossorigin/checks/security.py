@@ -19,13 +19,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from crossorigin import public_suffix, regex_lint
+from crossorigin.checks import public_suffix, regex_lint
+from crossorigin.checks.site import cookie_problems, csrf_problems, path_regex_problems, settings_module_problems
+from crossorigin.checks.views import decorated_views
 from crossorigin.fetch import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, is_forbidden_request_header
 from crossorigin.options import PolicyOptions
 from crossorigin.origins import FILE_ORIGIN, NULL_ORIGIN
 from crossorigin.problems import Problem, error, info, warning
 from crossorigin.registry import PolicySet
-from crossorigin.site_checks import cookie_problems, csrf_problems, path_regex_problems, settings_module_problems
 
 LOOPBACK_NAMES: Final = frozenset({"localhost"})
 
@@ -98,8 +99,6 @@ def _derived_policies(policies: PolicySet) -> Iterator[tuple[Scope, PolicyOption
     for index, (pattern, policy, overrides) in enumerate(policies.url_policies):
         label = f"CORS_URL_POLICIES[{index}]"
         yield Scope("url", f"{label} ({pattern.pattern!r})", overrides, label), policy.options
-    from crossorigin.checks import decorated_views
-
     seen = set()
     for view in decorated_views():
         if view.exempt or view in seen:

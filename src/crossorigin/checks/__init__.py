@@ -1,0 +1,21 @@
+"""Start-up checks: Django system checks over the compiled CORS settings.
+
+Nothing on the request path imports this package. ``startup`` registers the Django
+checks; ``security`` and ``site`` find the risky configurations; ``regex_lint`` and
+``public_suffix`` are their helpers; ``views`` walks the URLconf for decorated views.
+Django finds the checks through ``crossorigin.apps``, which imports this package.
+"""
+
+from __future__ import annotations
+
+from .startup import ANSWERING_MIDDLEWARE, check_middleware, check_settings, middleware_problems, to_message
+from .views import decorated_views
+
+__all__ = [
+    "ANSWERING_MIDDLEWARE",
+    "check_middleware",
+    "check_settings",
+    "decorated_views",
+    "middleware_problems",
+    "to_message",
+]
