@@ -99,6 +99,7 @@ _HEADERS_HOOK: Final = (
 # Methods django-cors-headers' CorsMiddleware had (2.x to 4.x) -> what replaces an override.
 MIDDLEWARE_METHODS: Final[dict[str, str]] = {
     "origin_found_in_white_lists": _ORIGIN_HOOK,
+    "origin_not_found_in_white_lists": _ORIGIN_HOOK,
     "regex_domain_match": _ORIGIN_HOOK,
     "origin_found_in_model": _ORIGIN_HOOK,
     "_url_in_whitelist": _ORIGIN_HOOK,

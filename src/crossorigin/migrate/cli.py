@@ -39,7 +39,8 @@ def unified_diff(shown: str, migrated: Migrated) -> str:
     """The change to one file as a unified diff."""
     old = migrated.source.decode("utf-8", errors="replace").splitlines(keepends=True)
     new = migrated.new_source.decode("utf-8", errors="replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(old, new, f"a/{shown}", f"b/{shown}"))
+    name = shown.lstrip("/")
+    return "".join(difflib.unified_diff(old, new, f"a/{name}", f"b/{name}"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -212,6 +212,11 @@ class FindingCollector(cst.CSTVisitor):
             return
         if names_old_package(value) and renamed_dotted(value) is None:
             self.add(node, f"{value!r} names something crossorigin does not provide; replace it by hand.")
+        elif value == "dcors.dcorsmiddleware.CorsMiddleware":
+            self.add(
+                node,
+                "django-dcors had no app: also add 'crossorigin' to INSTALLED_APPS, so its start-up checks run.",
+            )
         elif value.lower().replace("_", "-").startswith(("django-cors-headers", "django-dcors")):
             self.add(node, f"{value!r} is a dependency on the old package; replace it with 'django-crossorigin'.")
 
