@@ -12,7 +12,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.checks import Error, Info, Warning, run_checks
+from django.core.checks import Error, Info, run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.http import HttpRequest, HttpResponse

@@ -16,10 +16,10 @@ MARK = "BLOCKED IMPORT:"
 
 class Blocker(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path, target=None):
-        if fullname.split(".")[0] in BLOCKED:
-            print(MARK, fullname, file=sys.stderr)
-            raise ImportError(f"{fullname} is blocked: the migrated project must not import it")
-        return None
+        if fullname.split(".")[0] not in BLOCKED:
+            return  # let the other finders look
+        print(MARK, fullname, file=sys.stderr)
+        raise ImportError(f"{fullname} is blocked: the migrated project must not import it")
 
 
 sys.meta_path.insert(0, Blocker())

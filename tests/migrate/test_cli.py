@@ -60,7 +60,13 @@ def test_skips_virtualenvs_migrations_node_modules_git_and_non_python(tmp_path: 
     for folder in ("env", ".venv", "app/migrations", "node_modules/pkg", ".git/hooks", "docs"):
         (tmp_path / folder).mkdir(parents=True)
     (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr\n")  # a virtualenv by any name
-    for path in ("env/x.py", ".venv/x.py", "app/migrations/0001_initial.py", "node_modules/pkg/x.py", ".git/hooks/x.py"):
+    for path in (
+        "env/x.py",
+        ".venv/x.py",
+        "app/migrations/0001_initial.py",
+        "node_modules/pkg/x.py",
+        ".git/hooks/x.py",
+    ):
         (tmp_path / path).write_text(old)
     (tmp_path / "docs" / "conf.txt").write_text(old)
     (tmp_path / "app" / "settings.py").write_text(old)

@@ -38,7 +38,12 @@ def manage(root: Path, *args: str, settings: str | None = None) -> subprocess.Co
     if settings:
         env["DJANGO_SETTINGS_MODULE"] = settings
     result = subprocess.run(
-        [sys.executable, str(BLOCKER), "manage.py", *args], capture_output=True, text=True, cwd=root, env=env, check=False
+        [sys.executable, str(BLOCKER), "manage.py", *args],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        check=False,
     )
     assert BLOCKED_MARK not in result.stderr, result.stderr
     return result
@@ -115,9 +120,10 @@ def test_subclass_overrides_are_reported_then_refused_at_start_up(tmp_path: Path
     assert written.returncode == 0, written.stderr
     assert "site_app/middleware.py:8: InstitutionCorsMiddleware.origin_found_in_white_lists" in written.stderr
     assert "site_app/middleware.py:12: InstitutionCorsMiddleware.is_enabled" in written.stderr
-    assert "class InstitutionCorsMiddleware(crossorigin.middleware.CorsMiddleware):" in (
-        root / "site_app/middleware.py"
-    ).read_text()
+    assert (
+        "class InstitutionCorsMiddleware(crossorigin.middleware.CorsMiddleware):"
+        in (root / "site_app/middleware.py").read_text()
+    )
 
     result = manage(root, "check")
     output = result.stdout + result.stderr

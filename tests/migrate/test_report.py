@@ -119,7 +119,9 @@ def test_dependency_strings_in_setup_py() -> None:
 
 def test_requirement_files(tmp_path: Path) -> None:
     path = tmp_path / "requirements.txt"
-    path.write_text("Django==5.2\n# django-cors-headers was here\ndjango-cors-headers==4.9.0 --hash=sha256:00\nDjango_CORS_Headers\n")
+    path.write_text(
+        "Django==5.2\n# django-cors-headers was here\ndjango-cors-headers==4.9.0 --hash=sha256:00\nDjango_CORS_Headers\n"
+    )
     found = requirement_findings(path, "requirements.txt")
     assert [f.line for f in found] == [3, 4]
     assert "depend on django-crossorigin" in found[0].message

@@ -160,8 +160,8 @@ class FindingCollector(cst.CSTVisitor):
         call = node.decorator
         if isinstance(call, cst.Call) and (self.dotted_name(call.func) or "").endswith("receiver") and call.args:
             first = call.args[0].value
-            signals = first.elements if isinstance(first, (cst.List, cst.Tuple)) else [first]
-            if any(self._is_signal(s.value if isinstance(s, cst.Element) else s) for s in signals):
+            signals = [e.value for e in first.elements] if isinstance(first, (cst.List, cst.Tuple)) else [first]
+            if any(self._is_signal(s) for s in signals):
                 self.add(node, RECEIVER_ADVICE)
 
     def visit_Call(self, node: cst.Call) -> None:
