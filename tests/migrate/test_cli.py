@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 from crossorigin.migrate.cli import main
 
 SCRIPT = Path(sys.executable).with_name("crossorigin-migrate")
+# The command needs no Django settings: run it as a user would, outside any project.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
 
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -19,6 +22,7 @@ def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         cwd=cwd,
+        env=CLEAN_ENV,
         check=False,
     )
 
@@ -50,7 +54,9 @@ def test_write_then_nothing_left_to_change(tmp_path: Path) -> None:
 
 def test_the_console_script(tmp_path: Path) -> None:
     assert SCRIPT.exists(), "install the package (pip install -e .) to get the crossorigin-migrate script"
-    result = subprocess.run([SCRIPT, "settings.py"], capture_output=True, text=True, cwd=project(tmp_path), check=False)
+    result = subprocess.run(
+        [SCRIPT, "settings.py"], capture_output=True, text=True, cwd=project(tmp_path), env=CLEAN_ENV, check=False
+    )
     assert result.returncode == 1
     assert "+++ b/settings.py" in result.stdout
 
@@ -85,10 +91,15 @@ def test_a_file_named_explicitly_is_taken_and_bad_python_is_reported(tmp_path: P
 
 def test_reports_go_to_stderr_as_file_line_message(tmp_path: Path) -> None:
     (tmp_path / "settings.py").write_text('CORS_MODEL = "a.B"\n')
+    (tmp_path / "middleware.py").write_text(
+        "from corsheaders.middleware import CorsMiddleware\nclass M(CorsMiddleware):\n    def is_enabled(self, r): ...\n"
+    )
     (tmp_path / "requirements.txt").write_text("django-cors-headers==4.9.0\n")
     result = run(".", cwd=tmp_path)
-    assert result.returncode == 0
+    assert result.returncode == 1  # the import in middleware.py would change
     assert "settings.py:1: CORS_MODEL" in result.stderr
+    # Found without Django settings: the subclass check imports only our middleware class.
+    assert "middleware.py:3: M.is_enabled overrides" in result.stderr
     assert "requirements.txt:1: 'django-cors-headers==4.9.0'" in result.stderr
 
 

@@ -44,7 +44,7 @@ def _walk(root: Path) -> Iterator[Path]:
 
 def is_requirements_file(path: Path) -> bool:
     """Dependency lists: requirements*.txt (or any .txt/.in under a requirements folder), pyproject.toml..."""
-    if path.name in ("pyproject.toml", "setup.cfg", "Pipfile"):
+    if path.name in ("pyproject.toml", "setup.cfg", "Pipfile", "tox.ini", "environment.yml"):
         return True
     if path.suffix in (".txt", ".in"):
         return path.name.startswith("requirements") or "requirements" in path.parent.name
