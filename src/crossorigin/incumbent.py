@@ -89,6 +89,15 @@ UNREAD_SETTINGS: Final[dict[str, str]] = {
     ),
 }
 
+# Settings whose meaning changes on the switch from django-cors-headers 4.x, with what to check.
+CHANGED_SETTINGS: Final[dict[str, str]] = {
+    "CORS_REPLACE_HTTPS_REFERER": (
+        "CORS_REPLACE_HTTPS_REFERER is ignored by django-cors-headers 4.x but honoured here: it makes Django's "
+        "CSRF check trust every allowed origin (crossorigin.W006). Delete it unless you relied on it with "
+        "django-cors-headers 3.x, and list the origins that may send unsafe requests in CSRF_TRUSTED_ORIGINS"
+    ),
+}
+
 _ORIGIN_HOOK: Final = "set CORS_ORIGIN_CHECKER to a callable (origin, request) -> bool (it may be async)"
 _ENABLE_HOOK: Final = "use CORS_URLS_REGEX or CORS_URL_POLICIES for paths, or @cors_exempt / @cors_policy on views"
 _HEADERS_HOOK: Final = (

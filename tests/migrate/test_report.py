@@ -125,3 +125,12 @@ def test_requirement_files(tmp_path: Path) -> None:
     found = requirement_findings(path, "requirements.txt")
     assert [f.line for f in found] == [3, 4]
     assert "depend on django-crossorigin" in found[0].message
+
+
+def test_duplicates_removed_are_reported_on_their_line() -> None:
+    found = findings('INSTALLED_APPS = [\n    "crossorigin",\n    "corsheaders",\n]\n')
+    assert (only(found).line, "removed" in only(found).message) == (3, True)
+
+
+def test_a_setting_whose_meaning_changes() -> None:
+    assert "CSRF_TRUSTED_ORIGINS" in only(findings("CORS_REPLACE_HTTPS_REFERER = True\n")).message

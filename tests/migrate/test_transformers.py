@@ -167,3 +167,20 @@ def test_encoding_and_line_endings_survive() -> None:
     source = '# -*- coding: latin-1 -*-\r\nNAME = "caf\xe9"\r\nAPPS = ["corsheaders"]\r\n'.encode("latin-1")
     result = migrate_source(source, "s.py").new_source
     assert result == '# -*- coding: latin-1 -*-\r\nNAME = "caf\xe9"\r\nAPPS = ["crossorigin"]\r\n'.encode("latin-1")
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('APPS = ["corsheaders", "crossorigin"]\n', 'APPS = ["crossorigin"]\n'),
+        ('APPS = ("crossorigin", "corsheaders")\n', 'APPS = ("crossorigin",)\n'),
+        ('APPS = ("x", "crossorigin", "corsheaders.apps.CorsHeadersAppConfig")\n', 'APPS = ("x", "crossorigin")\n'),
+        (
+            'M = [\n    "corsheaders.middleware.CorsMiddleware",\n    "dcors.dcorsmiddleware.CorsMiddleware",\n    "b",\n]\n',
+            'M = [\n    "crossorigin.middleware.CorsMiddleware",\n    "b",\n]\n',
+        ),
+    ],
+)
+def test_a_list_naming_both_packages_names_ours_once(before: str, after: str) -> None:
+    # Django refuses two apps with the label "crossorigin".
+    assert migrated(before) == after

@@ -10,10 +10,16 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from crossorigin.incumbent import MIDDLEWARE_METHODS, MODULES, POST_CSRF_MIDDLEWARE_METHODS, RENAMED_SETTINGS
+from crossorigin.incumbent import (
+    CHANGED_SETTINGS,
+    MIDDLEWARE_METHODS,
+    MODULES,
+    POST_CSRF_MIDDLEWARE_METHODS,
+    RENAMED_SETTINGS,
+)
 from crossorigin.incumbent import UNREAD_SETTINGS as INCUMBENT_UNREAD
 from crossorigin.migrate.names import names_old_package, renamed_dotted
-from crossorigin.migrate.transformers import assigned_settings, rewritable_import, string_value
+from crossorigin.migrate.transformers import assigned_settings, once_key, rewritable_import, string_value
 
 # django-dcors names: they work here, but their values need rewriting by hand.
 DCORS_SETTINGS = {
@@ -178,6 +184,8 @@ class FindingCollector(cst.CSTVisitor):
     def _setting_name(self, node: cst.CSTNode, name: str) -> None:
         if name in INCUMBENT_UNREAD:
             self.add(node, INCUMBENT_UNREAD[name] + ".")
+        elif name in CHANGED_SETTINGS:
+            self.add(node, CHANGED_SETTINGS[name] + ".")
         elif name in DCORS_SETTINGS:
             self.add(node, f"{name} is a django-dcors setting; it still works, but {DCORS_SETTINGS[name]}.")
         elif name in RENAMED_SETTINGS:
@@ -203,6 +211,26 @@ class FindingCollector(cst.CSTVisitor):
         self._setting_name(target, target.value)
         if target.value == "CORS_ALLOW_CREDENTIALS" and value is not None and string_value(value) is not None:
             self.add(target, "CORS_ALLOW_CREDENTIALS is a string (a django-dcors form); write True or False.")
+
+    # -- lists that name both packages -------------------------------------------------------
+
+    def _duplicates(self, elements: Sequence[cst.BaseElement]) -> None:
+        seen: set[str] = set()
+        for element in elements:
+            value = string_value(element.value) if isinstance(element, cst.Element) else None
+            new = renamed_dotted(value) or value if value is not None else None
+            key = once_key(new)
+            if key is None:
+                continue
+            if key in seen:
+                self.add(element, f"{value!r} names the {key} a second time after the rename; it is removed.")
+            seen.add(key)
+
+    def visit_List(self, node: cst.List) -> None:
+        self._duplicates(node.elements)
+
+    def visit_Tuple(self, node: cst.Tuple) -> None:
+        self._duplicates(node.elements)
 
     # -- anything else still naming the incumbent ---------------------------------------------
 

@@ -9,7 +9,14 @@ import libcst as cst
 
 from crossorigin.incumbent import RENAMED_SETTINGS
 from crossorigin.migrate.report import Finding, collect_findings
-from crossorigin.migrate.transformers import DottedStrings, Imports, PackageNames, SettingNames, assigned_settings
+from crossorigin.migrate.transformers import (
+    DottedStrings,
+    DuplicateEntries,
+    Imports,
+    PackageNames,
+    SettingNames,
+    assigned_settings,
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,7 @@ def migrate_source(source: bytes, path: str, rename_settings: bool = False) -> M
     module = cst.parse_module(source)
     findings = collect_findings(module, path, rename_settings)
     imports = Imports()
-    new = module.visit(DottedStrings()).visit(imports)
+    new = module.visit(DottedStrings()).visit(DuplicateEntries()).visit(imports)
     if imports.plain_roots:
         new = new.visit(PackageNames(imports.plain_roots))
     if rename_settings:

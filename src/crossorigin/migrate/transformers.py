@@ -13,7 +13,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Final
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -51,6 +52,64 @@ class DottedStrings(cst.CSTTransformer):
         value = string_value(updated_node)
         new = None if value is None else renamed_dotted(value)
         return updated_node if new is None else with_value(updated_node, new)
+
+
+# Entries that must appear once: after a rename, a list that named both the old and the
+# new app (or middleware) would name ours twice, and Django refuses duplicate app labels.
+_ONCE: Final[dict[str, str]] = {
+    "crossorigin": "app",
+    "crossorigin.apps.CrossOriginConfig": "app",
+    "crossorigin.middleware.CorsMiddleware": "middleware",
+    "crossorigin.middleware.CorsPostCsrfMiddleware": "post-csrf middleware",
+}
+
+
+def once_key(value: str | None) -> str | None:
+    """What an entry stands for if it must appear once (our app, our middleware); None otherwise."""
+    return _ONCE.get(value or "")
+
+
+def _last_comma(
+    kept: cst.Comma | cst.MaybeSentinel, removed: cst.Comma | cst.MaybeSentinel
+) -> cst.Comma | cst.MaybeSentinel:
+    """The comma of the new last element: the removed one's layout, the kept one's own comment."""
+    if not isinstance(removed, cst.Comma) or not isinstance(kept, cst.Comma):
+        return removed
+    ours, theirs = kept.whitespace_after, removed.whitespace_after
+    if isinstance(ours, cst.ParenthesizedWhitespace) and isinstance(theirs, cst.ParenthesizedWhitespace):
+        return removed.with_changes(whitespace_after=theirs.with_changes(first_line=ours.first_line))
+    return removed
+
+
+class DuplicateEntries(cst.CSTTransformer):
+    """Drop a second entry for our app or middleware from a list or tuple literal."""
+
+    def _dedupe(self, elements: Sequence[cst.BaseElement]) -> list[cst.BaseElement] | None:
+        seen: set[str] = set()
+        kept: list[cst.BaseElement] = []
+        for element in elements:
+            value = string_value(element.value) if isinstance(element, cst.Element) else None
+            key = once_key(value)
+            if key is not None and key in seen:
+                if element is elements[-1] and kept:
+                    kept[-1] = kept[-1].with_changes(comma=_last_comma(kept[-1].comma, element.comma))
+                continue
+            if key is not None:
+                seen.add(key)
+            kept.append(element)
+        return kept if len(kept) != len(elements) else None
+
+    def leave_List(self, original_node: cst.List, updated_node: cst.List) -> cst.List:
+        kept = self._dedupe(updated_node.elements)
+        return updated_node if kept is None else updated_node.with_changes(elements=kept)
+
+    def leave_Tuple(self, original_node: cst.Tuple, updated_node: cst.Tuple) -> cst.Tuple:
+        kept = self._dedupe(updated_node.elements)
+        if kept is None:
+            return updated_node
+        if len(kept) == 1 and isinstance(kept[0].comma, cst.MaybeSentinel):
+            kept[0] = kept[0].with_changes(comma=cst.Comma())  # ("crossorigin",) stays a tuple
+        return updated_node.with_changes(elements=kept)
 
 
 def rewritable_import(node: cst.ImportFrom) -> tuple[str, Mapping[str, str]] | None:
