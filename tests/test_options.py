@@ -111,7 +111,7 @@ def test_two_origins_glued_by_a_missing_comma() -> None:
 def test_not_in_normal_form_is_a_warning_and_normalised(raw: str, normal: str) -> None:
     (parsed, _), problems = validate_origins([raw], NAME)
     assert [o.serialize() for o in parsed] == [normal]
-    assert ids(problems) == ["crossorigin.W008"]
+    assert ids(problems) == ["crossorigin.I043"]
     assert repr(normal) in problems[0].msg
 
 

@@ -270,7 +270,7 @@ def test_without_the_public_suffix_package_the_check_says_it_was_skipped(monkeyp
 
 def test_origin_not_in_normal_form_says_what_it_became_w008() -> None:
     with override_settings(CORS_ALLOWED_ORIGINS=["https://API.Example.com:443"]):
-        (message,) = [m for m in check_settings() if m.id == "crossorigin.W008"]
+        (message,) = [m for m in check_settings() if m.id == "crossorigin.I043"]
     assert "'https://api.example.com'" in message.msg
 
 
@@ -302,7 +302,7 @@ def test_exposing_set_cookie_is_w030() -> None:
 
 def test_credentials_with_lax_cookies_is_w028() -> None:
     problem = only(
-        found(CORS_ALLOWED_ORIGINS=["https://app.other.example"], CORS_ALLOW_CREDENTIALS=True), "crossorigin.W028"
+        found(CORS_ALLOWED_ORIGINS=["https://app.other.example"], CORS_ALLOW_CREDENTIALS=True), "crossorigin.I046"
     )
     assert "SESSION_COOKIE_SAMESITE = 'Lax'" in problem.msg
     assert "CSRF_COOKIE_SAMESITE" in problem.msg
@@ -310,7 +310,7 @@ def test_credentials_with_lax_cookies_is_w028() -> None:
 
 def test_credentials_with_samesite_none_cookies_is_fine() -> None:
     problems = found(CORS_ALLOWED_ORIGINS=["https://app.other.example"], CORS_ALLOW_CREDENTIALS=True, **SAFE_COOKIES)
-    assert not {"crossorigin.W028", "crossorigin.W031"} & set(ids(problems))
+    assert not {"crossorigin.I046", "crossorigin.I047"} & set(ids(problems))
 
 
 def test_csrf_use_sessions_leaves_only_the_session_cookie_to_check() -> None:
@@ -320,7 +320,7 @@ def test_csrf_use_sessions_leaves_only_the_session_cookie_to_check() -> None:
         CSRF_USE_SESSIONS=True,
         SESSION_COOKIE_SAMESITE="Strict",
     )
-    problem = only(problems, "crossorigin.W028")
+    problem = only(problems, "crossorigin.I046")
     assert "SESSION_COOKIE_SAMESITE = 'Strict'" in problem.msg
     assert "CSRF_COOKIE_SAMESITE" not in problem.msg
 
@@ -333,7 +333,7 @@ def test_samesite_none_without_secure_is_w031() -> None:
         CSRF_COOKIE_SAMESITE="None",
         CSRF_COOKIE_SECURE=True,
     )
-    assert "SESSION_COOKIE_SECURE" in only(problems, "crossorigin.W031").msg
+    assert "SESSION_COOKIE_SECURE" in only(problems, "crossorigin.I047").msg
 
 
 def test_same_site_credentialed_origins_need_no_samesite_none() -> None:
@@ -341,7 +341,7 @@ def test_same_site_credentialed_origins_need_no_samesite_none() -> None:
     problems = found(
         CORS_ALLOWED_ORIGINS=["https://app.example.com"], CORS_ALLOW_CREDENTIALS=True, ALLOWED_HOSTS=["api.example.com"]
     )
-    assert "crossorigin.W028" not in ids(problems)
+    assert "crossorigin.I046" not in ids(problems)
 
 
 def test_credentialed_origin_missing_from_csrf_trusted_origins_is_info_i021() -> None:
@@ -379,8 +379,8 @@ def test_no_i021_without_credentials_or_without_csrf_middleware() -> None:
 # -- the settings module ------------------------------------------------------------------
 
 
-def test_unknown_cors_setting_is_w032_with_a_suggestion() -> None:
-    problem = only(found(CORS_ALOW_CREDENTIALS=True), "crossorigin.W032")
+def test_misspelt_cors_setting_is_i049_with_a_suggestion() -> None:
+    problem = only(found(CORS_ALOW_CREDENTIALS=True), "crossorigin.I049")
     assert "CORS_ALLOW_CREDENTIALS" in (problem.hint or "")
 
 
@@ -403,7 +403,7 @@ def test_a_cors_setting_written_as_an_annotation_is_w029(tmp_path: Path) -> None
         """,
     )
     output = result.stdout + result.stderr
-    assert "crossorigin.W029" in output
+    assert "crossorigin.I048" in output
     assert "CORS_ALLOW_CREDENTIALS is written as an annotation" in output
     # An annotated assignment does set the value.
     assert "CORS_PREFLIGHT_MAX_AGE is written" not in output

@@ -111,10 +111,10 @@ def test_normal_form_helper() -> None:
         ("CORS_ORIGIN_ALLOW_ALL", "CORS_ALLOW_ALL_ORIGINS", True, "allow_all_origins"),
     ],
 )
-def test_old_names_keep_working_with_a_warning(old: str, new: str, value: Any, attribute: str) -> None:
+def test_old_names_keep_working_with_an_info(old: str, new: str, value: Any, attribute: str) -> None:
     found = read(**{old: value})
     assert getattr(found.options, attribute)
-    assert ids(found) == ["crossorigin.W001"]
+    assert ids(found) == ["crossorigin.I040"]
     problem = found.problems[0]
     assert old in problem.msg
     assert new in problem.msg
@@ -134,14 +134,14 @@ def test_new_name_wins(old: str, new: str, values: tuple[Any, Any], attribute: s
     old_value, new_value = values
     found = read(**{old: old_value, new: new_value})
     assert not getattr(found.options, attribute)  # the new name's empty/False value
-    assert ids(found) == ["crossorigin.W003"]
+    assert ids(found) == ["crossorigin.I042"]
     assert old in found.problems[0].msg
     assert "ignored" in found.problems[0].msg
 
 
 def test_problems_name_the_old_setting_when_it_is_the_one_used() -> None:
     found = read(CORS_ORIGIN_WHITELIST=["example.com"])
-    assert ids(found) == ["crossorigin.W001", "crossorigin.E002"]
+    assert ids(found) == ["crossorigin.I040", "crossorigin.E002"]
     assert "CORS_ORIGIN_WHITELIST" in found.problems[1].msg
 
 
@@ -152,7 +152,7 @@ def test_dcors_allow_origin_is_one_origin() -> None:
     found = read(CORS_ALLOW_ORIGIN="https://a.example")
     assert [o.serialize() for o in found.options.allowed_origins] == ["https://a.example"]
     assert found.options.allow_all_origins is False
-    assert ids(found) == ["crossorigin.W002"]
+    assert ids(found) == ["crossorigin.I041"]
     assert "CORS_ALLOW_ORIGIN" in found.problems[0].msg
     assert found.problems[0].hint is not None
     assert "CORS_ALLOWED_ORIGINS" in found.problems[0].hint
@@ -162,7 +162,7 @@ def test_dcors_allow_origin_star_allows_all() -> None:
     found = read(CORS_ALLOW_ORIGIN="*")
     assert found.options.allow_all_origins is True
     assert found.options.allowed_origins == ()
-    assert ids(found) == ["crossorigin.W002"]
+    assert ids(found) == ["crossorigin.I041"]
 
 
 def test_dcors_allow_origin_loses_to_the_modern_name() -> None:
@@ -173,7 +173,7 @@ def test_dcors_allow_origin_loses_to_the_modern_name() -> None:
 def test_dcors_allow_origin_of_the_wrong_type() -> None:
     found = read(CORS_ALLOW_ORIGIN=["https://a.example"])
     assert found.options.allowed_origins == ()
-    assert ids(found) == ["crossorigin.W002", "crossorigin.E001"]
+    assert ids(found) == ["crossorigin.I041", "crossorigin.E001"]
     assert "one origin string" in found.problems[1].msg
 
 
@@ -188,7 +188,7 @@ def test_dcors_allow_origin_malformed_is_reported_under_its_name() -> None:
 def test_dcors_allow_all_origin_present_with_any_value_allows_all(value: Any) -> None:
     found = read(CORS_ALLOW_ALL_ORIGIN=value)
     assert found.options.allow_all_origins is True
-    assert "crossorigin.W002" in ids(found)
+    assert "crossorigin.I041" in ids(found)
     if not value:
         # The surprise is spelt out: False still allows all, as it did in django-dcors.
         assert "crossorigin.W009" in ids(found)
@@ -202,7 +202,7 @@ def test_dcors_allow_all_origin_loses_to_the_modern_name() -> None:
 def test_dcors_allow_all_headers_present_reflects_requested_headers(value: Any) -> None:
     found = read(CORS_ALLOW_ALL_HEADERS=value)
     assert found.options.allow_all_requested_headers is True
-    assert ids(found) == ["crossorigin.W002"]
+    assert ids(found) == ["crossorigin.I041"]
     assert found.problems[0].hint is not None
     assert "CORS_ALLOW_HEADERS" in found.problems[0].hint
 
@@ -211,7 +211,7 @@ def test_dcors_allow_all_headers_present_reflects_requested_headers(value: Any) 
 def test_dcors_max_age(value: Any, seconds: int) -> None:
     found = read(CORS_MAX_AGE=value)
     assert found.options.preflight_max_age == seconds
-    assert ids(found) == ["crossorigin.W002"]
+    assert ids(found) == ["crossorigin.I041"]
     assert found.problems[0].hint is not None
     assert "CORS_PREFLIGHT_MAX_AGE" in found.problems[0].hint
 
@@ -219,7 +219,7 @@ def test_dcors_max_age(value: Any, seconds: int) -> None:
 def test_dcors_max_age_invalid() -> None:
     found = read(CORS_MAX_AGE="ten minutes")
     assert found.options.preflight_max_age == 0
-    assert ids(found) == ["crossorigin.W002", "crossorigin.E012"]
+    assert ids(found) == ["crossorigin.I041", "crossorigin.E012"]
     assert "CORS_MAX_AGE" in found.problems[1].msg
 
 
@@ -231,7 +231,7 @@ def test_dcors_max_age_loses_to_the_modern_name() -> None:
 def test_dcors_credentials_as_strings(value: str, expected: bool) -> None:
     found = read(CORS_ALLOW_CREDENTIALS=value)
     assert found.options.allow_credentials is expected
-    assert ids(found) == ["crossorigin.W002"]
+    assert ids(found) == ["crossorigin.I041"]
     assert "CORS_ALLOW_CREDENTIALS" in found.problems[0].msg
 
 

@@ -257,7 +257,7 @@ SAME_CHECKS = [
     ("allowed_origins", "https://a.example", "CORS_ALLOWED_ORIGINS", "crossorigin.E001"),
     ("allowed_origins", ["a.example"], "CORS_ALLOWED_ORIGINS", "crossorigin.E002"),
     ("allowed_origins", ["https://*a.example"], "CORS_ALLOWED_ORIGINS", "crossorigin.E004"),
-    ("allowed_origins", ["https://A.example"], "CORS_ALLOWED_ORIGINS", "crossorigin.W008"),
+    ("allowed_origins", ["https://A.example"], "CORS_ALLOWED_ORIGINS", "crossorigin.I043"),
     ("allowed_origin_regexes", ["https://(a"], "CORS_ALLOWED_ORIGIN_REGEXES", "crossorigin.E007"),
     ("allowed_origin_regexes", r"https://a\.example", "CORS_ALLOWED_ORIGIN_REGEXES", "crossorigin.E006"),
     ("allow_all_origins", "yes", "CORS_ALLOW_ALL_ORIGINS", "crossorigin.E013"),

@@ -248,11 +248,11 @@ def test_same_answer_as_is_same_domain(pattern: str, origin: str) -> None:
 
 def test_deliberate_difference_default_port_in_the_pattern() -> None:
     # Browsers never send a default port, so Django's literal ':443' never matches one;
-    # we read the pattern in normal form (and warn with W008), so it matches.
+    # we read the pattern in normal form (and note it with I043), so it matches.
     assert not django_trusts("https://*.example.com:443", "https://a.example.com")
     assert allowed(policy_for("https://*.example.com"), "https://a.example.com")
     (parsed, _), problems = validate_origins(["https://*.example.com:443"], "X")
-    assert [p.id for p in problems] == ["crossorigin.W008"]
+    assert [p.id for p in problems] == ["crossorigin.I043"]
     assert allowed(Policy(PolicyOptions(allowed_origins=parsed)), "https://a.example.com")
 
 

@@ -17,7 +17,7 @@ from typing import Final
 
 from crossorigin.defaults import default_headers, default_methods
 from crossorigin.origins import OriginError, ParsedOrigin, parse_origin
-from crossorigin.problems import Problem, error, warning
+from crossorigin.problems import Problem, error, info
 
 # RFC 9110 token: what a header name or a method may be made of.
 TOKEN_RE: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -151,8 +151,8 @@ def validate_origins(
         normal = origin.serialize()
         if normal != raw:
             problems.append(
-                warning(
-                    8,
+                info(
+                    43,
                     f"Origin {raw!r} in {name} is not in normal form; it is used as {normal!r}.",
                     f"Write {normal!r}: browsers send lower-case hosts, punycode and no default port.",
                 )

@@ -25,7 +25,7 @@ from crossorigin.options import (
     validate_regexes,
 )
 from crossorigin.origins import parse_origin
-from crossorigin.problems import Problem, error, warning
+from crossorigin.problems import Problem, error, info, warning
 
 _MISSING: Final = object()
 # What a URL policy whose overrides cannot be read becomes: it allows no origin.
@@ -111,15 +111,15 @@ class _Reader:
         if old is not None and old_value is not _MISSING:
             if value is _MISSING:
                 self.problems.append(
-                    warning(
-                        1,
+                    info(
+                        40,
                         f"{old} is the old name of {name}.",
                         f"Rename the setting to {name}; the value keeps its meaning.",
                     )
                 )
                 return old, old_value
             self.problems.append(
-                warning(3, f"Both {name} and its old name {old} are set; {old} is ignored.", f"Remove {old}.")
+                info(42, f"Both {name} and its old name {old} are set; {old} is ignored.", f"Remove {old}.")
             )
         return name, value
 
@@ -127,8 +127,8 @@ class _Reader:
         value = self.get(name)
         if value is not _MISSING:
             self.problems.append(
-                warning(
-                    2,
+                info(
+                    41,
                     f"{name} is a django-dcors setting; it still works but is deprecated.",
                     f"Use {DCORS_NAMES[name]} instead.",
                 )
@@ -181,9 +181,7 @@ class _Reader:
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
             # django-dcors took the header's literal value.
             found.append(
-                warning(
-                    2, f"CORS_ALLOW_CREDENTIALS is the string {value!r} (a django-dcors form).", "Use True or False."
-                )
+                info(41, f"CORS_ALLOW_CREDENTIALS is the string {value!r} (a django-dcors form).", "Use True or False.")
             )
             kwargs["allow_credentials"] = value.strip().lower() == "true"
         elif value is not _MISSING:

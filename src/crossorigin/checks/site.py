@@ -6,7 +6,6 @@ site: a cookie or CSRF setting is reported once, whichever policies need it.
 
 from __future__ import annotations
 
-import difflib
 import sys
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -18,7 +17,8 @@ from crossorigin.options import PolicyOptions
 from crossorigin.origins import ANY_PORT, ParsedOrigin
 from crossorigin.problems import Problem, info, warning
 from crossorigin.registry import PolicySet
-from crossorigin.settings import SETTING_NAMES
+
+from .typos import READ_NAMES, modern_name, near_miss
 
 CSRF_MIDDLEWARE: Final = "django.middleware.csrf.CsrfViewMiddleware"
 
@@ -71,8 +71,8 @@ def cookie_problems(all_options: list[PolicyOptions], django_settings: Any) -> l
     if lax and not _all_same_site(credentialed, django_settings):
         settings_text = ", ".join(f"{name} = {value!r}" for name, value in lax)
         found.append(
-            warning(
-                28,
+            info(
+                46,
                 f"CORS credentials are on, but {settings_text}: browsers do not send those cookies on cross-site "
                 "requests, so credentialed calls from other sites arrive logged out.",
                 "If other sites must call with the user's session, set "
@@ -83,8 +83,8 @@ def cookie_problems(all_options: list[PolicyOptions], django_settings: Any) -> l
         )
     if insecure:
         found.append(
-            warning(
-                31,
+            info(
+                47,
                 f"SameSite=None cookies without {' and '.join(insecure)} = True are refused by browsers.",
                 f"Set {' and '.join(f'{name} = True' for name in insecure)} (and serve the site over HTTPS).",
             )
@@ -148,7 +148,7 @@ def csrf_problems(policies: PolicySet, all_options: list[PolicyOptions], django_
 
 
 def settings_module_problems(django_settings: Any) -> list[Problem]:
-    """CORS_* names written as annotations (never set) and CORS_* names this package does not know."""
+    """CORS_* names written as annotations (never set) and near misses of the names this package reads."""
     found: list[Problem] = []
     module_name = getattr(django_settings, "SETTINGS_MODULE", None)
     module = sys.modules.get(module_name) if isinstance(module_name, str) else None
@@ -156,22 +156,22 @@ def settings_module_problems(django_settings: Any) -> list[Problem]:
     for name in annotations:
         if isinstance(name, str) and name.startswith("CORS_") and not hasattr(django_settings, name):
             found.append(
-                warning(
-                    29,
+                info(
+                    48,
                     f"{name} is written as an annotation in {module_name} ('{name}: ...'), so it is never set.",
                     f"Use '=' instead of ':': {name} = ...",
                 )
             )
-    known = set(SETTING_NAMES)
-    for name in sorted(n for n in dir(django_settings) if n.startswith("CORS_") and n not in known):
-        close = difflib.get_close_matches(name, known, n=1)
-        found.append(
-            warning(
-                32,
-                f"{name} is not a setting crossorigin reads, so it has no effect.",
-                f"Did you mean {close[0]}?" if close else "See docs/settings.md for the setting names.",
+    for name in sorted(n for n in dir(django_settings) if n.startswith("CORS_") and n not in READ_NAMES):
+        meant = near_miss(name)
+        if meant is not None:
+            found.append(
+                info(
+                    49,
+                    f"{name} is not a setting crossorigin reads, so it has no effect; it looks like a typo.",
+                    f"Did you mean {modern_name(meant)}?",
+                )
             )
-        )
     return found
 
 

@@ -16,7 +16,7 @@ from django.core.checks import CheckMessage, Error, Info, Tags, Warning, registe
 from django.utils.module_loading import import_string
 
 from crossorigin import registry
-from crossorigin.problems import Level, Problem, warning
+from crossorigin.problems import Level, Problem, info, warning
 from crossorigin.registry import PolicySet, ViewOverrides
 from crossorigin.settings import read_settings
 
@@ -88,7 +88,7 @@ def _is_class(entry: str, dotted: str) -> bool:
 
 @register(Tags.compatibility, "crossorigin")
 def check_middleware(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
-    """Warn when CorsMiddleware is missing or below a middleware that answers on its own."""
+    """Note when CorsMiddleware is missing or below a middleware that answers on its own."""
     return [to_message(p) for p in middleware_problems(list(getattr(settings, "MIDDLEWARE", None) or []))]
 
 
@@ -98,8 +98,8 @@ def middleware_problems(middleware: list[str]) -> list[Problem]:
     position = next((i for i, entry in enumerate(middleware) if _is_class(entry, CORS_MIDDLEWARE)), None)
     if position is None:
         found.append(
-            warning(
-                4,
+            info(
+                44,
                 f"{CORS_MIDDLEWARE} is not in MIDDLEWARE, so no CORS headers are sent.",
                 f"Add '{CORS_MIDDLEWARE}' to MIDDLEWARE, as high as possible.",
             )
@@ -112,8 +112,8 @@ def middleware_problems(middleware: list[str]) -> list[Problem]:
             why = "it redirects to HTTPS (SECURE_SSL_REDIRECT), and a redirected preflight fails"
         if why:
             found.append(
-                warning(
-                    5,
+                info(
+                    45,
                     f"{CORS_MIDDLEWARE} is below {entry}; {why}, and those responses go out without CORS headers.",
                     f"Move '{CORS_MIDDLEWARE}' above '{entry}' in MIDDLEWARE.",
                 )

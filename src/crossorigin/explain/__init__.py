@@ -113,7 +113,7 @@ def explain(
 
     middleware_list = list(settings.MIDDLEWARE if middleware is None else middleware)
     problems = middleware_problems(middleware_list)
-    installed = not any(p.id == "crossorigin.W004" for p in problems)
+    installed = not any(p.id == "crossorigin.I044" for p in problems)
     for problem in problems:
         hints.append(Hint(problem.id, f"{problem.msg} {problem.hint or ''}".strip()))
 

@@ -1,0 +1,228 @@
+"""The LibCST rewrites. Each changes only the nodes it names, so comments and layout survive.
+
+- ``DottedStrings``: string literals naming the incumbent's app, middleware, modules or
+  check ids, wherever they are (``INSTALLED_APPS`` in any form, ``MIDDLEWARE``,
+  ``override_settings``, ``modify_settings``, ``mock.patch`` targets, comprehensions).
+- ``Imports``: ``from corsheaders.x import y`` and ``import corsheaders.x``, when every
+  imported name exists here; otherwise the statement is left for the report.
+- ``PackageNames``: ``corsheaders.defaults.default_headers`` in code, after
+  ``import corsheaders.defaults`` was rewritten.
+- ``SettingNames``: with ``--rename-settings``, the old setting names as names,
+  attributes, keyword arguments and ``getattr`` strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from crossorigin.incumbent import MODULES, RENAMED_SETTINGS
+from crossorigin.migrate.names import OLD_ROOTS, renamed_dotted
+
+_ATTRIBUTE_FUNCTIONS = frozenset({"getattr", "hasattr", "setattr", "delattr"})
+
+
+def string_value(node: cst.BaseExpression) -> str | None:
+    """The value of a plain (not f-, not bytes) string literal; None for anything else."""
+    if isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower():
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def with_value(node: cst.SimpleString, value: str) -> cst.SimpleString:
+    """The same literal (prefix and quotes kept) holding ``value``; dotted names need no escaping."""
+    return node.with_changes(value=f"{node.prefix}{node.quote}{value}{node.quote}")
+
+
+def dotted_expression(dotted: str) -> cst.Attribute | cst.Name:
+    """``a.b.c`` as a Name/Attribute node."""
+    expression = cst.parse_expression(dotted)
+    assert isinstance(expression, (cst.Attribute, cst.Name))
+    return expression
+
+
+class DottedStrings(cst.CSTTransformer):
+    """Rewrite string literals that name the incumbent's app, middleware, modules or check ids."""
+
+    def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.SimpleString:
+        value = string_value(updated_node)
+        new = None if value is None else renamed_dotted(value)
+        return updated_node if new is None else with_value(updated_node, new)
+
+
+# Entries that must appear once: after a rename, a list that named both the old and the
+# new app (or middleware) would name ours twice, and Django refuses duplicate app labels.
+_ONCE: Final[dict[str, str]] = {
+    "crossorigin": "app",
+    "crossorigin.apps.CrossOriginConfig": "app",
+    "crossorigin.middleware.CorsMiddleware": "middleware",
+    "crossorigin.middleware.CorsPostCsrfMiddleware": "post-csrf middleware",
+}
+
+
+def once_key(value: str | None) -> str | None:
+    """What an entry stands for if it must appear once (our app, our middleware); None otherwise."""
+    return _ONCE.get(value or "")
+
+
+def _last_comma(
+    kept: cst.Comma | cst.MaybeSentinel, removed: cst.Comma | cst.MaybeSentinel
+) -> cst.Comma | cst.MaybeSentinel:
+    """The comma of the new last element: the removed one's layout, the kept one's own comment."""
+    if not isinstance(removed, cst.Comma) or not isinstance(kept, cst.Comma):
+        return removed
+    ours, theirs = kept.whitespace_after, removed.whitespace_after
+    if isinstance(ours, cst.ParenthesizedWhitespace) and isinstance(theirs, cst.ParenthesizedWhitespace):
+        return removed.with_changes(whitespace_after=theirs.with_changes(first_line=ours.first_line))
+    return removed
+
+
+class DuplicateEntries(cst.CSTTransformer):
+    """Drop a second entry for our app or middleware from a list or tuple literal."""
+
+    def _dedupe(self, elements: Sequence[cst.BaseElement]) -> list[cst.BaseElement] | None:
+        seen: set[str] = set()
+        kept: list[cst.BaseElement] = []
+        for element in elements:
+            value = string_value(element.value) if isinstance(element, cst.Element) else None
+            key = once_key(value)
+            if key is not None and key in seen:
+                if element is elements[-1] and kept:
+                    kept[-1] = kept[-1].with_changes(comma=_last_comma(kept[-1].comma, element.comma))
+                continue
+            if key is not None:
+                seen.add(key)
+            kept.append(element)
+        return kept if len(kept) != len(elements) else None
+
+    def leave_List(self, original_node: cst.List, updated_node: cst.List) -> cst.List:
+        kept = self._dedupe(updated_node.elements)
+        return updated_node if kept is None else updated_node.with_changes(elements=kept)
+
+    def leave_Tuple(self, original_node: cst.Tuple, updated_node: cst.Tuple) -> cst.Tuple:
+        kept = self._dedupe(updated_node.elements)
+        if kept is None:
+            return updated_node
+        if len(kept) == 1 and isinstance(kept[0].comma, cst.MaybeSentinel):
+            kept[0] = kept[0].with_changes(comma=cst.Comma())  # ("crossorigin",) stays a tuple
+        return updated_node.with_changes(elements=kept)
+
+
+def rewritable_import(node: cst.ImportFrom) -> tuple[str, Mapping[str, str]] | None:
+    """(our module, old name -> new name) for an incumbent from-import we can rewrite whole; else None."""
+    if node.relative or node.module is None:
+        return None
+    module = get_full_name_for_node(node.module)
+    if module not in MODULES:
+        return None
+    target, names = MODULES[module]
+    if isinstance(node.names, cst.ImportStar):
+        return target, {}
+    if not all(isinstance(alias.name, cst.Name) and alias.name.value in names for alias in node.names):
+        return None
+    return target, names
+
+
+class Imports(cst.CSTTransformer):
+    """Point imports of the incumbent's modules at ours; ``plain_roots`` records ``import corsheaders``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plain_roots: set[str] = set()
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+        found = rewritable_import(updated_node)
+        if found is None:
+            return updated_node
+        target, names = found
+        changes: dict[str, object] = {"module": dotted_expression(target)}
+        if not isinstance(updated_node.names, cst.ImportStar):
+            aliases = []
+            for alias in updated_node.names:
+                assert isinstance(alias.name, cst.Name)
+                old = alias.name.value
+                new = names[old]
+                # A renamed class keeps the name the rest of the module uses (``import New as Old``).
+                asname = alias.asname or (cst.AsName(name=cst.Name(old)) if new != old else None)
+                aliases.append(alias.with_changes(name=cst.Name(new), asname=asname))
+            changes["names"] = aliases
+        return updated_node.with_changes(**changes)
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        aliases = []
+        for alias in updated_node.names:
+            name = get_full_name_for_node(alias.name)
+            if name not in MODULES:
+                aliases.append(alias)
+                continue
+            if alias.asname is None:
+                self.plain_roots.add(name.split(".", 1)[0])
+            aliases.append(alias.with_changes(name=dotted_expression(MODULES[name][0])))
+        return updated_node.with_changes(names=aliases)
+
+
+class PackageNames(cst.CSTTransformer):
+    """Rename the package name (``corsheaders``) used in code after ``import corsheaders...``."""
+
+    def __init__(self, roots: set[str]) -> None:
+        super().__init__()
+        self.new = {root: MODULES[root][0] for root in roots & OLD_ROOTS}
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        # Only the leftmost name of a chain is the package; ``x.corsheaders`` is something else.
+        value = updated_node.value
+        if isinstance(value, cst.Name) and value.value in self.new:
+            return updated_node.with_changes(value=value.with_changes(value=self.new[value.value]))
+        return updated_node
+
+
+class SettingNames(cst.CSTTransformer):
+    """Rename old setting names (``CORS_ORIGIN_WHITELIST`` -> ``CORS_ALLOWED_ORIGINS``), except ``keep``."""
+
+    def __init__(self, keep: frozenset[str] = frozenset()) -> None:
+        super().__init__()
+        self.renames = {old: new for old, new in RENAMED_SETTINGS.items() if old not in keep}
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        # Covers assignments, reads, settings.X attributes and override_settings(X=...) keywords.
+        new = self.renames.get(updated_node.value)
+        return updated_node if new is None else updated_node.with_changes(value=new)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        func = updated_node.func
+        if not (isinstance(func, cst.Name) and func.value in _ATTRIBUTE_FUNCTIONS and len(updated_node.args) >= 2):
+            return updated_node
+        name_arg = updated_node.args[1]
+        value = string_value(name_arg.value)
+        if value not in self.renames:
+            return updated_node
+        assert isinstance(name_arg.value, cst.SimpleString)
+        args = list(updated_node.args)
+        args[1] = name_arg.with_changes(value=with_value(name_arg.value, self.renames[value]))
+        return updated_node.with_changes(args=args)
+
+
+def assigned_settings(module: cst.Module) -> set[str]:
+    """Upper-case names assigned at the top level of a module (``X = ...``, ``X: T = ...``, ``X += ...``)."""
+    found: set[str] = set()
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            targets: list[cst.BaseExpression] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                targets = [small.target]
+            found.update(t.value for t in targets if isinstance(t, cst.Name) and t.value.isupper())
+    return found
