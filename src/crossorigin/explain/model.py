@@ -52,6 +52,8 @@ class RequestExplanation:
     failures: tuple[str, ...]
     # The response as the site's middleware sends it (status, who answered, redirect).
     answer: ServerAnswer | None = None
+    # The reason in words, naming the setting or decorator that decided.
+    sentence: str = ""
 
     @property
     def readable(self) -> bool:
@@ -118,7 +120,7 @@ def _request_dict(item: RequestExplanation) -> dict[str, Any]:
         "path": item.path,
         "request_headers": dict(item.request_headers),
         "reason": decision.reason.value,
-        "sentence": decision.reason.sentence,
+        "sentence": item.sentence or decision.reason.sentence,
         "policy": decision.policy,
         "enabled": decision.enabled,
         "allowed": decision.allowed,
