@@ -27,6 +27,13 @@ CORS = "crossorigin.middleware.CorsMiddleware"
 COMMON = "django.middleware.common.CommonMiddleware"
 SECURITY = "django.middleware.security.SecurityMiddleware"
 SESSION = "django.contrib.sessions.middleware.SessionMiddleware"
+LOCALE = "django.middleware.locale.LocaleMiddleware"
+I18N = (
+    ("ROOT_URLCONF", "tests.i18n_urls"),
+    ("USE_I18N", True),
+    ("LANGUAGE_CODE", "en"),
+    ("LANGUAGES", [("en", "English")]),
+)
 ORIGIN = "https://example.com"  # allowed by tests/settings.py
 HOST = "localhost"
 
@@ -191,6 +198,18 @@ def test_a_post_redirected_by_301_is_followed_as_get(settings: Any) -> None:
     assert any("becomes a GET" in h.message for h in result.hints)
 
 
+def test_a_language_redirect_above_cors_is_named(settings: Any) -> None:
+    settings.MIDDLEWARE = [LOCALE, CORS, COMMON]
+    for name, value in I18N:
+        setattr(settings, name, value)
+    result = explain(ORIGIN, "/api/items/")
+    assert result.actual.answer is not None
+    assert result.actual.answer.answered_by == LOCALE
+    assert result.actual.answer.location == "/en/api/items/"
+    assert not result.allowed
+    assert any(f"above '{LOCALE}'" in h.message for h in result.hints)
+
+
 def test_middleware_that_is_not_run_is_named(settings: Any) -> None:
     settings.MIDDLEWARE = ["tests.test_explain_serving.AnswersEverything", CORS]
     result = explain(ORIGIN, "/api/items/")
@@ -235,6 +254,10 @@ SCENARIOS = [
     Scenario((COMMON, CORS), "/api/items/", extra=(("PREPEND_WWW", True),)),
     Scenario((CORS, COMMON), "/api/items/", "DELETE", preflight=True, extra=(("PREPEND_WWW", True),)),
     Scenario((SESSION, CORS, COMMON), "/api/items", extra=(("APPEND_SLASH", False),)),
+    # LocaleMiddleware redirects a path without its language prefix (on the 404).
+    Scenario((LOCALE, CORS, COMMON), "/api/items/", extra=I18N),
+    Scenario((CORS, LOCALE, COMMON), "/api/items/", extra=I18N),
+    Scenario((LOCALE, CORS, COMMON), "/en/api/items/", extra=I18N),
     # Under DEBUG CommonMiddleware refuses to redirect a POST and raises: a 500.
     Scenario((CORS, COMMON), "/api/items", "POST", extra=(("DEBUG", True),)),
     Scenario((COMMON, CORS), "/api/items", "POST", extra=(("DEBUG", True),)),
