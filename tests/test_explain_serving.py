@@ -142,6 +142,15 @@ def test_redirect_with_cors_headers_for_a_refused_origin_is_not_followed(setting
     assert not result.allowed
 
 
+def test_no_redirect_is_followed_after_a_failed_preflight(settings: Any) -> None:
+    settings.MIDDLEWARE = [CORS, COMMON]
+    result = explain(ORIGIN, "/api/items", method="PUT", headers=[("x-unlisted", "1")])
+    assert result.preflight is not None
+    assert not result.preflight.readable
+    assert result.redirected is None
+    assert not result.allowed
+
+
 def test_a_redirect_to_another_origin_is_followed_with_origin_null(settings: Any) -> None:
     settings.MIDDLEWARE = [CORS, SECURITY, COMMON]
     settings.SECURE_SSL_REDIRECT = True
@@ -254,6 +263,9 @@ SCENARIOS = [
     Scenario((COMMON, CORS), "/api/items/", extra=(("PREPEND_WWW", True),)),
     Scenario((CORS, COMMON), "/api/items/", "DELETE", preflight=True, extra=(("PREPEND_WWW", True),)),
     Scenario((SESSION, CORS, COMMON), "/api/items", extra=(("APPEND_SLASH", False),)),
+    # Preflights CorsMiddleware does not answer go on to the URL resolver, and redirects.
+    Scenario((CORS, COMMON), "/exempt", "PUT", preflight=True),
+    Scenario((CORS, COMMON), "/api/items", "PUT", preflight=True, extra=(("CORS_URLS_REGEX", r"^/other/"),)),
     # LocaleMiddleware redirects a path without its language prefix (on the 404).
     Scenario((LOCALE, CORS, COMMON), "/api/items/", extra=I18N),
     Scenario((CORS, LOCALE, COMMON), "/api/items/", extra=I18N),

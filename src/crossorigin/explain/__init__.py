@@ -14,6 +14,7 @@ parts together and exposes the names other code imports from ``crossorigin.expla
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -119,6 +120,11 @@ def explain(
     actual_item = request_explanation(q, actual_view, decision, asked, q.sent(False, headers), preflight=False)
 
     middleware_list = list(settings.MIDDLEWARE if middleware is None else middleware)
+    passed_on = None
+    if preflight_item is not None and not preflight_item.answered_by_middleware:
+        # A preflight CorsMiddleware does not answer goes on like any OPTIONS: its response
+        # gets the policy of the view the resolver finds, asked as a GET preflight.
+        passed_on = decide(dataclasses.replace(q, method="GET", unsafe=()), actual_view, Asked(), preflight=True)
     # What the site really sends back: a middleware above CorsMiddleware may answer first.
     served = through_middleware(
         q,
@@ -129,6 +135,7 @@ def explain(
         actual=actual_item,
         headers=headers,
         can_follow=redirects < MAX_REDIRECTS,
+        passed_on=passed_on,
     )
     preflight_item, actual_item = served.preflight, served.actual
     hints.extend(served.hints)

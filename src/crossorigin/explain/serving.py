@@ -72,6 +72,8 @@ class ServerAnswer:
     cors_headers: bool  # True if the response passed back through CorsMiddleware
     location: str | None = None
     raised: str | None = None  # the exception a middleware raised, turned into this status
+    # The CORS headers (Access-Control-*, Vary) on the response the browser receives.
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_redirect(self) -> bool:
@@ -142,8 +144,9 @@ def serve(
     raised: list[str] = []
 
     def view(request: HttpRequest) -> HttpResponseBase:
-        found = resolved.preflight if preflight else resolved.actual
-        return HttpResponse() if found is not None else HttpResponseNotFound()
+        # Django's handler resolves the exact path: a path that resolves only with a
+        # trailing slash is a 404 here, which CommonMiddleware may turn into a redirect.
+        return HttpResponse() if resolved.actual is not None else HttpResponseNotFound()
 
     def cors(inner: Handler) -> Handler:
         def call(request: HttpRequest) -> HttpResponseBase:
@@ -172,6 +175,11 @@ def serve(
         cors_headers=any(r is response for r in passed),
         location=location,
         raised=raised[-1] if raised else None,
+        headers=tuple(
+            (name, value)
+            for name, value in response.items()
+            if name.lower().startswith("access-control-") or name.lower() == "vary"
+        ),
     )
 
 
@@ -306,14 +314,19 @@ def through_middleware(
     actual: RequestExplanation,
     headers: Sequence[tuple[str, str | None]],
     can_follow: bool,
+    passed_on: Decision | None = None,
 ) -> Served:
-    """Serve the preflight and the request as the site would; fail what the browser would fail."""
+    """Serve the preflight and the request as the site would; fail what the browser would fail.
+
+    ``passed_on`` is the decision CorsMiddleware applies to the response of a preflight
+    it does not answer itself (it goes on to the URL resolver and the view).
+    """
     hints: list[Hint] = []
     notes: list[str] = []
     if preflight is not None:
         answer = serve(
             q,
-            preflight.decision,
+            passed_on or preflight.decision,
             resolved,
             middleware,
             preflight=True,
@@ -325,7 +338,8 @@ def through_middleware(
     answer = serve(q, actual.decision, resolved, middleware, preflight=False, answered=False, scheme=scheme)
     failures = _actual_failures(answer)
     redirect = None
-    if answer.is_redirect and answer.cors_headers and not actual.failures:
+    sent = preflight is None or preflight.readable  # a failed preflight stops the request
+    if sent and answer.is_redirect and answer.cors_headers and not actual.failures:
         redirect = redirect_target(q, answer, scheme, headers)
         if not can_follow:
             failures.append(f"the redirects go on past {MAX_REDIRECTS}; the explanation stops following them here")
@@ -344,13 +358,8 @@ def through_middleware(
 
 
 def _with_answer(item: RequestExplanation, answer: ServerAnswer, failures: list[str]) -> RequestExplanation:
-    return replace(
-        item,
-        answer=answer,
-        # What the browser receives: none of CorsMiddleware's headers if it never saw the response.
-        response_headers=item.response_headers if answer.cors_headers else (),
-        failures=(*item.failures, *failures),
-    )
+    # What the browser receives: none of CorsMiddleware's headers if it never saw the response.
+    return replace(item, answer=answer, response_headers=answer.headers, failures=(*item.failures, *failures))
 
 
 def _preflight_failures(answer: ServerAnswer) -> list[str]:
