@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from crossorigin.explain import RequestExplanation, explain
-from crossorigin.explain.serving import followed_method
+from crossorigin.explain.following import followed_method
 from crossorigin.management.commands.cors_explain import Command
 
 CORS = "crossorigin.middleware.CorsMiddleware"

@@ -8,7 +8,7 @@ middleware would set into steps, a verdict and hints for near misses. It never m
 an origin, a method or a header itself: everything it says about matching comes from
 the ``Decision`` or from ``Policy`` methods. The ``cors_explain`` command prints it;
 the work is split by job (``query``, ``resolving``, ``deciding``, ``steps``,
-``responses``, ``hints``, ``notes``, ``naming``, ``model``), and this module puts the
+``responses``, ``serving``, ``following``, ``hints``, ``notes``, ``naming``, ``model``), and this module puts the
 parts together and exposes the names other code imports from ``crossorigin.explain``.
 """
 
@@ -23,6 +23,7 @@ from crossorigin import browser, fetch, registry
 from crossorigin.checks import middleware_problems
 from crossorigin.decorators import view_overrides
 from crossorigin.explain.deciding import Asked, decide
+from crossorigin.explain.following import MAX_REDIRECTS, through_middleware
 from crossorigin.explain.hints import LooseOrigin, loose_origin, near_miss_hints, origin_candidates, origin_differences
 from crossorigin.explain.model import JSON_VERSION, Explanation, Hint, RequestExplanation, Step
 from crossorigin.explain.naming import describe_policy, raw, setting_name
@@ -30,7 +31,7 @@ from crossorigin.explain.notes import COMMON_MIDDLEWARE, path_notes, request_not
 from crossorigin.explain.query import ExplainArgumentError, Query, default_host, parse_headers, parse_method, parse_path
 from crossorigin.explain.resolving import Resolved, resolve_path, view_name
 from crossorigin.explain.responses import request_explanation
-from crossorigin.explain.serving import MAX_REDIRECTS, default_scheme, request_url, through_middleware
+from crossorigin.explain.serving import default_scheme, request_url
 from crossorigin.registry import ViewOverrides
 
 __all__ = [

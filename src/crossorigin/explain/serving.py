@@ -10,14 +10,14 @@ them, and the browser then follows it. Rather than restate those middleware's ru
 order, around two stand-ins: one for ``CorsMiddleware`` that applies the ``Decision``
 already made (with the middleware's own ``apply_decision``), and one for the view that
 answers 200, or 404 when the path does not resolve. Only middleware known to answer
-without side effects is run; ``serve`` reports the rest it skipped above
-``CorsMiddleware``.
+without side effects is run; ``skipped_above_cors`` names the rest above
+``CorsMiddleware``. What the answer means for the browser is ``following``'s job.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -29,7 +29,6 @@ from django.test import RequestFactory
 from django.utils import translation
 from django.utils.module_loading import import_string
 
-from crossorigin.explain.model import Hint, RequestExplanation
 from crossorigin.explain.query import Query
 from crossorigin.explain.resolving import Resolved
 from crossorigin.middleware import CorsMiddleware, apply_decision, preflight_response
@@ -58,9 +57,6 @@ PASSIVE_MIDDLEWARE: Final = frozenset(
         "django.contrib.sites.middleware.CurrentSiteMiddleware",
     }
 )
-# Fetch follows at most 20 redirects; an explanation that needs more than a few is
-# already saying what matters.
-MAX_REDIRECTS: Final = 5
 
 
 @dataclass(frozen=True)
@@ -98,18 +94,6 @@ class ServerAnswer:
             "redirect": self.location if self.is_redirect else None,
             "raised": self.raised,
         }
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """The request a browser sends after following a redirect."""
-
-    origin: str
-    path: str
-    method: str
-    host: str
-    scheme: str
-    headers: tuple[tuple[str, str | None], ...]
 
 
 def request_url(value: str) -> tuple[str | None, str | None]:
@@ -189,43 +173,6 @@ def skipped_above_cors(middleware: Sequence[str]) -> list[str]:
     return [e for e in middleware[:position] if _runnable(e) is None and e not in PASSIVE_MIDDLEWARE]
 
 
-def redirect_target(q: Query, answer: ServerAnswer, scheme: str, headers: Sequence[tuple[str, str | None]]) -> Redirect:
-    """The request the browser sends when it follows ``answer``'s redirect (Fetch's rules)."""
-    assert answer.location is not None
-    target = urlsplit(answer.location)
-    new_scheme = target.scheme or scheme
-    new_host = target.netloc or q.host
-    # A redirect to another origin taints the request's origin: the browser sends
-    # 'Origin: null' from then on (Fetch, HTTP-redirect fetch).
-    same = (new_scheme, new_host) == (scheme, q.host)
-    method, kept = followed_method(answer.status, q.method), tuple(headers)
-    if method != q.method:
-        # The body goes, and with it the headers that describe it.
-        kept = tuple((n, v) for n, v in kept if not n.startswith("content-"))
-    return Redirect(
-        origin=q.origin if same else "null",
-        path=target.path or "/",
-        method=method,
-        host=new_host,
-        scheme=new_scheme,
-        headers=kept,
-    )
-
-
-def followed_method(status: int, method: str) -> str:
-    """The method after a redirect: Fetch turns a POST into a GET on 301/302, anything but GET/HEAD on 303."""
-    if (status in (301, 302) and method == "POST") or (status == 303 and method not in ("GET", "HEAD")):
-        return "GET"
-    return method
-
-
-def moved_above(answer: ServerAnswer) -> str | None:
-    """The middleware CorsMiddleware must move above, if one answered before it."""
-    if answer.cors_headers or answer.answered_by in (CORS, VIEW):
-        return None
-    return answer.answered_by
-
-
 # -- the simulated server ------------------------------------------------------------
 
 
@@ -288,123 +235,3 @@ def _import(entry: str) -> object:
         return import_string(entry)
     except Exception:
         return None
-
-
-# -- what the answers mean for the explanation -----------------------------------------
-
-
-@dataclass(frozen=True)
-class Served:
-    """The explanation's requests with the server's answers laid over them, and what follows."""
-
-    preflight: RequestExplanation | None
-    actual: RequestExplanation
-    hints: tuple[Hint, ...]
-    notes: tuple[str, ...]
-    redirect: Redirect | None  # the request the browser sends next, if it follows a redirect
-
-
-def through_middleware(
-    q: Query,
-    resolved: Resolved,
-    middleware: Sequence[str],
-    *,
-    scheme: str,
-    preflight: RequestExplanation | None,
-    actual: RequestExplanation,
-    headers: Sequence[tuple[str, str | None]],
-    can_follow: bool,
-    passed_on: Decision | None = None,
-) -> Served:
-    """Serve the preflight and the request as the site would; fail what the browser would fail.
-
-    ``passed_on`` is the decision CorsMiddleware applies to the response of a preflight
-    it does not answer itself (it goes on to the URL resolver and the view).
-    """
-    hints: list[Hint] = []
-    notes: list[str] = []
-    if preflight is not None:
-        answer = serve(
-            q,
-            passed_on or preflight.decision,
-            resolved,
-            middleware,
-            preflight=True,
-            answered=preflight.answered_by_middleware,
-            scheme=scheme,
-        )
-        preflight = _with_answer(preflight, answer, _preflight_failures(answer))
-        hints.extend(_answer_hints(answer, q))
-    answer = serve(q, actual.decision, resolved, middleware, preflight=False, answered=False, scheme=scheme)
-    failures = _actual_failures(answer)
-    redirect = None
-    sent = preflight is None or preflight.readable  # a failed preflight stops the request
-    if sent and answer.is_redirect and answer.cors_headers and not actual.failures:
-        redirect = redirect_target(q, answer, scheme, headers)
-        if not can_follow:
-            failures.append(f"the redirects go on past {MAX_REDIRECTS}; the explanation stops following them here")
-            redirect = None
-        else:
-            hints.append(_followed_hint(q, answer, redirect))
-    actual = _with_answer(actual, answer, failures)
-    hints.extend(_answer_hints(answer, q))
-    skipped = skipped_above_cors(middleware)
-    if skipped:
-        notes.append(
-            f"Not run by this explanation: {', '.join(skipped)} (above CorsMiddleware in MIDDLEWARE). "
-            "A response one of them sends on its own carries no CORS headers."
-        )
-    return Served(preflight, actual, tuple(hints), tuple(notes), redirect)
-
-
-def _with_answer(item: RequestExplanation, answer: ServerAnswer, failures: list[str]) -> RequestExplanation:
-    # What the browser receives: none of CorsMiddleware's headers if it never saw the response.
-    return replace(item, answer=answer, response_headers=answer.headers, failures=(*item.failures, *failures))
-
-
-def _preflight_failures(answer: ServerAnswer) -> list[str]:
-    failures = []
-    if not 200 <= answer.status < 300:
-        failures.append(
-            f"the preflight is answered {answer.describe()}; a preflight needs a 2xx answer, "
-            "and browsers never follow a redirect for one"
-        )
-    elif not answer.cors_headers and answer.answered_by != VIEW:
-        failures.append(f"the preflight is answered {answer.describe()}, without CORS headers")
-    return failures
-
-
-def _actual_failures(answer: ServerAnswer) -> list[str]:
-    if moved_above(answer) is None:
-        return []
-    what = "a redirect" if answer.is_redirect else "a response"
-    return [
-        f"the server answers {answer.describe()}: {what} sent before CorsMiddleware sees it, "
-        "so it carries no CORS headers and the browser blocks it"
-    ]
-
-
-def _answer_hints(answer: ServerAnswer, q: Query) -> list[Hint]:
-    above = moved_above(answer)
-    if above is None:
-        return []
-    message = (
-        f"{above} answers this request itself ({answer.describe()}), above CorsMiddleware, so its response "
-        f"has no CORS headers. Move 'crossorigin.middleware.CorsMiddleware' above '{above}' in MIDDLEWARE"
-    )
-    if answer.is_redirect:
-        message += f", or call the URL it redirects to ({answer.location}) directly"
-    return [Hint("answered-before-cors", message + ".")]
-
-
-def _followed_hint(q: Query, answer: ServerAnswer, redirect: Redirect) -> Hint:
-    message = (
-        f"The server redirects this request ({answer.describe()}), with CORS headers, so the browser follows it "
-        f"and sends {redirect.method} {redirect.scheme}://{redirect.host}{redirect.path}"
-    )
-    if redirect.origin != q.origin:
-        message += " with 'Origin: null', as the redirect leads to another origin"
-    if redirect.method != q.method:
-        message += f"; the {q.method} becomes a GET and its body is dropped"
-    message += ". A preflight is never redirected this way. Call the final URL directly to save the round trip."
-    return Hint("redirect-followed", message)
