@@ -164,6 +164,16 @@ def test_a_redirect_to_another_origin_is_followed_with_origin_null(settings: Any
     assert "Origin: null" in hint.message
 
 
+def test_the_verdict_says_the_redirected_request_is_refused(settings: Any) -> None:
+    settings.MIDDLEWARE = [CORS, SECURITY, COMMON]
+    settings.SECURE_SSL_REDIRECT = True
+    status, output = text(ORIGIN, f"http://{HOST}/api/items/")
+    assert status == 1
+    verdict = output.strip().splitlines()[-1]
+    assert verdict.endswith("The browser follows the redirect, and the request it leads to is refused.")
+    assert "  |   > Origin: null" in output
+
+
 def test_the_default_scheme_follows_secure_ssl_redirect(settings: Any) -> None:
     settings.MIDDLEWARE = [SECURITY, CORS]
     settings.SECURE_SSL_REDIRECT = True

@@ -166,12 +166,12 @@ class Command(BaseCommand):
 
 
 def _why(result: Explanation) -> str:
-    """' The server answers 301 from X ...' when the site's own answer is what fails."""
-    while result.redirected is not None:
-        result = result.redirected
-    for item in (result.preflight, result.actual):
-        answer = item.answer if item is not None else None
-        if item is not None and answer is not None and item.failures and answer.answered_by not in (CORS, VIEW):
-            carries = "with" if answer.cors_headers else "without"
-            return f" The server answers {answer.describe()}, {carries} CORS headers."
-    return ""
+    """Why it is refused, when the site's own answer or a redirect is the cause."""
+    if result.redirected is not None and not result.redirected.allowed:
+        return " The browser follows the redirect, and the request it leads to is refused." + _why(result.redirected)
+    failed = result.preflight if result.preflight is not None and not result.preflight.readable else result.actual
+    answer = failed.answer
+    if answer is None or answer.answered_by in (CORS, VIEW) or not failed.failures:
+        return ""
+    carries = "with" if answer.cors_headers else "without"
+    return f" The server answers {answer.describe()}, {carries} CORS headers."
