@@ -23,6 +23,8 @@ from crossorigin.problems import Problem
 from crossorigin.registry import PolicySet
 from crossorigin.settings import read_settings
 
+# The SameSite-cookie check's id, in one place (issue 12 renumbers the warning as an Info).
+COOKIE_CHECK = "crossorigin.W028"
 CORS = "crossorigin.middleware.CorsMiddleware"
 SESSION = "django.contrib.sessions.middleware.SessionMiddleware"
 CSRF = "django.middleware.csrf.CsrfViewMiddleware"
@@ -48,7 +50,7 @@ def found(**values: Any) -> list[Problem]:
 
 
 def w028(**values: Any) -> Problem | None:
-    matches = [p for p in found(**values) if p.id == "crossorigin.W028"]
+    matches = [p for p in found(**values) if p.id == COOKIE_CHECK]
     assert len(matches) <= 1
     return matches[0] if matches else None
 
