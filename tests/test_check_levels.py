@@ -53,6 +53,7 @@ def test_middleware_order_and_samesite_notes_are_infos(settings: SettingsWrapper
         "django.middleware.security.SecurityMiddleware",
         "crossorigin.middleware.CorsMiddleware",
         "django.middleware.common.CommonMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",  # cookies in use: I046 applies
     ]
     settings.SECURE_SSL_REDIRECT = True
     settings.CORS_ALLOWED_ORIGINS = ["https://front.example.org"]

@@ -169,6 +169,7 @@ def test_json_document_is_stable() -> None:
         "actual",
         "hints",
         "notes",
+        "redirected",
     }
     assert document["version"] == 1
     assert document["allowed"] is True
@@ -194,6 +195,7 @@ def test_json_document_is_stable() -> None:
         "refused",
         "answered_by_middleware",
         "response_headers",
+        "response",
         "readable",
         "failures",
         "steps",

@@ -277,14 +277,27 @@ async function runAll() {
   const summary = $("#summary");
   summary.dataset.state = "running";
   text(summary, "Running the requests\u2026");
+  text($("#summary-note"), "");
   const outcomes = await Promise.all(rows.map(([row, cells]) => runRow(row, cells)));
   const agreeing = outcomes.filter(Boolean).length;
   const read = rows.filter(([, cells]) => cells.node.dataset.browser === "read").length;
-  summary.dataset.state = agreeing === outcomes.length ? "ok" : "no";
+  // Two facts, each with its own colour: how much this origin may read (good news only
+  // for the trusted page), and whether the server's explanation matched the browser.
+  // One green box for both read as success on the untrusted page, where most requests
+  // are (rightly) blocked.
+  summary.dataset.state = "done";
+  const readable = el("span", "summary-readable", `${read} of ${outcomes.length} responses readable from this origin`);
+  readable.dataset.state = TRUSTED ? "trusted" : "untrusted";
+  const agreement = el("span", "summary-agreement", `browser and server agree on ${agreeing} of ${outcomes.length}`);
+  agreement.dataset.state = agreeing === outcomes.length ? "ok" : "no";
+  summary.replaceChildren(readable, document.createTextNode("; "), agreement, document.createTextNode("."));
   text(
-    summary,
-    `${read} of ${outcomes.length} responses readable from this origin; ` +
-      `browser and server agree on ${agreeing} of ${outcomes.length}.`,
+    $("#summary-note"),
+    TRUSTED
+      ? "Readable rows are the ones the API allows this origin; the rows titled \u201cDenied\u201d are refused on purpose."
+      : read
+        ? `Blocked is the right outcome here: this origin is allowed by no setting. The ${read === 1 ? "readable row is" : `${read} readable rows are`} open to every origin.`
+        : "Blocked is the right outcome here: this origin is allowed by no setting.",
   );
   document.body.dataset.done = "1";
 }

@@ -1,3 +1,3 @@
 """django-crossorigin: CORS for Django, compiled once, checked at start-up, explainable."""
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"

@@ -80,7 +80,7 @@ REASON_SENTENCES: Final = {
     Reason.NO_ORIGIN: "The request has no Origin header (same-origin, or a tool such as curl), so no CORS headers are needed.",
     Reason.ORIGIN_INVALID: "The Origin header is malformed or too long, so it is refused.",
     Reason.ORIGIN_NOT_ALLOWED: "The origin matches no allowed origin, wildcard or regex.",
-    Reason.ALLOWED_ALL_ORIGINS: "Every origin is allowed (CORS_ALLOW_ALL_ORIGINS).",
+    Reason.ALLOWED_ALL_ORIGINS: "Every origin is allowed (the policy allows all origins).",
     Reason.ALLOWED_EXACT: "The origin is listed in the allowed origins.",
     Reason.ALLOWED_WILDCARD: "The origin matches an allowed wildcard pattern.",
     Reason.ALLOWED_REGEX: "The origin matches an allowed origin regex.",

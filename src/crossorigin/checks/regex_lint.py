@@ -213,3 +213,40 @@ def ends_mid_segment(pattern: re.Pattern[str]) -> bool:
         return False
     last = atoms[-1]
     return last.kind == "literal" and not last.quantifier and last.text.isalnum()
+
+
+def literal_host_suffix(source: str) -> str | None:
+    """The fixed end of an origin regex's host (``partner.com`` in ``^https://.*\\.partner\\.com$``), if any."""
+    atoms = tokenize(source)
+    atoms = atoms[_host_start(atoms) :]
+    while atoms and atoms[-1].kind in ("anchor", "close") and not atoms[-1].quantifier:
+        if atoms[-1].kind == "close":
+            return None  # the end is a group: the host's end is not one fixed text
+        atoms = atoms[:-1]
+    tail: list[str] = []
+    for atom in reversed(atoms):
+        if atom.quantifier or atom.kind not in ("literal", "escape"):
+            break
+        char = atom.text.removeprefix("\\")
+        if not (char.isalnum() or char in ".-"):
+            break
+        tail.append(char)
+    host = "".join(reversed(tail)).lstrip(".-").split(":")[0]
+    return host if "." in host else None
+
+
+def with_end_anchor(source: str, suffix: str = "") -> str:
+    """The pattern with ``$`` at its end: ``^https://a\\.example\\.com`` -> ``^https://a\\.example\\.com$``.
+
+    A pattern that is an alternation at its top level is wrapped first, so that the
+    anchor (and ``suffix``, put before it) applies to every alternative, not only the last.
+    """
+    depth = 0
+    for atom in tokenize(source):
+        if atom.kind == "open":
+            depth += 1
+        elif atom.kind == "close":
+            depth -= 1
+        elif atom.kind == "alt" and depth == 0:
+            return f"(?:{source}){suffix}$"
+    return source + suffix + "$"

@@ -230,8 +230,9 @@ def check_regexes(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
                     "django-cors-headers matched it as a prefix (re.match), so it also accepted any origin that "
                     "merely starts with a match, such as '<match>.evil.example'; crossorigin matches the whole "
                     "origin (fullmatch) and no longer does.",
-                    "End the pattern with '$' to make the intent explicit; if you relied on prefix matching "
-                    r"(a port, for one), write it out: r'^https://app\.example\.com(:[0-9]+)?$'.",
+                    f"End the pattern with '$' to make the intent explicit: {_raw(regex_lint.with_end_anchor(source))}. "
+                    "If you relied on prefix matching (a port, for one), write it out: "
+                    f"{_raw(regex_lint.with_end_anchor(source, '(:[0-9]+)?'))}.",
                 ),
             )
         dots = regex_lint.unescaped_host_dots(source)
@@ -268,6 +269,11 @@ def check_regexes(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
                     "Match https:// only (drop 'https?'), or turn credentials off.",
                 ),
             )
+
+
+def _raw(pattern: str) -> str:
+    """A regex as it is written in settings: r'...' (repr would double every backslash)."""
+    return f"r'{pattern}'" if "'" not in pattern and not pattern.endswith("\\") else repr(pattern)
 
 
 def _is_loopback(host: str) -> bool:

@@ -11,6 +11,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from django.utils.http import is_same_domain
+from django.utils.module_loading import import_string
 
 from crossorigin.checks import public_suffix, regex_lint
 from crossorigin.options import PolicyOptions
@@ -27,29 +28,92 @@ def _credentialed(all_options: list[PolicyOptions]) -> list[PolicyOptions]:
     return [o for o in all_options if o.allow_credentials]
 
 
-def _allowed_hosts_sites(django_settings: Any) -> set[str]:
-    sites = set()
-    for host in getattr(django_settings, "ALLOWED_HOSTS", None) or ():
-        if not isinstance(host, str) or host in ("*", ""):
-            continue
-        site = public_suffix.registrable_domain(host.lstrip(".").split(":")[0].lower())
-        if site:
-            sites.add(site)
-    return sites
+SESSION_MIDDLEWARE: Final = "django.contrib.sessions.middleware.SessionMiddleware"
+# What Django lets in when DEBUG is on and ALLOWED_HOSTS is empty.
+DEBUG_HOSTS: Final = ("localhost", "127.0.0.1", "[::1]")
 
 
-def _all_same_site(credentialed: list[PolicyOptions], django_settings: Any) -> bool:
-    """True if every credentialed origin is provably same-site with one of ALLOWED_HOSTS."""
-    sites = _allowed_hosts_sites(django_settings)
-    if not sites:
-        return False
+def site_of(host: str) -> str:
+    """The site a host belongs to: its registrable domain, or the host itself (localhost, an IP).
+
+    Without the Public Suffix List every host is its own site, which errs on the side
+    of warning.
+    """
+    host = host.lower().strip(".")
+    return public_suffix.registrable_domain(host) or host
+
+
+def own_sites(django_settings: Any) -> set[str]:
+    """The sites this Django site is served from, as far as the settings say.
+
+    ALLOWED_HOSTS and the cookie domains name the site itself. CSRF_TRUSTED_ORIGINS is
+    left out on purpose: it lists the *other* origins that may post here, which are
+    exactly the front ends this check is about.
+    """
+    hosts = [h for h in getattr(django_settings, "ALLOWED_HOSTS", None) or () if isinstance(h, str)]
+    if not hosts and getattr(django_settings, "DEBUG", False):
+        hosts = list(DEBUG_HOSTS)
+    for name in ("SESSION_COOKIE_DOMAIN", "CSRF_COOKIE_DOMAIN"):
+        domain = getattr(django_settings, name, None)
+        if isinstance(domain, str) and domain:
+            hosts.append(domain)
+    return {site_of(_without_port(host)) for host in hosts if host and "*" not in host}
+
+
+def _without_port(host: str) -> str:
+    if host.startswith("["):
+        return host[: host.find("]") + 1]
+    return host.rsplit(":", 1)[0]
+
+
+def _origin_sites(options: PolicyOptions) -> dict[str, str]:
+    """Configured origin (as written) -> the site it belongs to, for origins and wildcards whose host is known."""
+    found = {}
+    for origin in options.allowed_origins:
+        if not origin.special:
+            found[origin.serialize()] = site_of(origin.host)
+    for pattern in options.allowed_origin_regexes:
+        host = regex_lint.literal_host_suffix(pattern.pattern)
+        if host:
+            found[pattern.pattern] = site_of(host)
+    return found
+
+
+def _uses(django_settings: Any, dotted: str) -> bool:
+    """True if MIDDLEWARE has ``dotted`` or a subclass of it."""
+    for entry in getattr(django_settings, "MIDDLEWARE", None) or ():
+        if entry == dotted:
+            return True
+        if isinstance(entry, str) and not entry.startswith("django."):
+            try:
+                found, wanted = import_string(entry), import_string(dotted)
+            except Exception:
+                continue
+            if isinstance(found, type) and issubclass(found, wanted):
+                return True
+    return False
+
+
+def _cookies_in_use(django_settings: Any) -> list[str]:
+    """The Django cookies this site sets: SESSION with SessionMiddleware, CSRF with CsrfViewMiddleware."""
+    cookies = []
+    if _uses(django_settings, SESSION_MIDDLEWARE):
+        cookies.append("SESSION")
+    # With CSRF_USE_SESSIONS the token lives in the session: there is no CSRF cookie.
+    if _uses(django_settings, CSRF_MIDDLEWARE) and not getattr(django_settings, "CSRF_USE_SESSIONS", False):
+        cookies.append("CSRF")
+    return cookies
+
+
+def _cross_site_origins(credentialed: list[PolicyOptions], django_settings: Any) -> tuple[list[str], set[str]]:
+    """Credentialed origins on another site than this one, and this site's sites (empty: unknown)."""
+    sites = own_sites(django_settings)
+    found: list[str] = []
     for options in credentialed:
-        if options.allow_all_origins or options.allowed_origin_regexes:
-            return False
-        for origin in options.allowed_origins:
-            if origin.special or public_suffix.registrable_domain(origin.host) not in sites:
-                return False
-    return True
+        for written, site in _origin_sites(options).items():
+            if site not in sites and written not in found:
+                found.append(written)
+    return found, sites
 
 
 def cookie_problems(all_options: list[PolicyOptions], django_settings: Any) -> list[Problem]:
@@ -60,25 +124,39 @@ def cookie_problems(all_options: list[PolicyOptions], django_settings: Any) -> l
     found: list[Problem] = []
     lax = []
     insecure = []
+    in_use = _cookies_in_use(django_settings)
     for cookie in ("SESSION", "CSRF"):
         if cookie == "CSRF" and getattr(django_settings, "CSRF_USE_SESSIONS", False):
             continue  # the CSRF token lives in the session, so there is no CSRF cookie
         samesite = getattr(django_settings, f"{cookie}_COOKIE_SAMESITE", "Lax")
         if not (isinstance(samesite, str) and samesite.lower() == "none"):
-            lax.append((f"{cookie}_COOKIE_SAMESITE", samesite))
+            if cookie in in_use:
+                lax.append((f"{cookie}_COOKIE_SAMESITE", samesite))
         elif not getattr(django_settings, f"{cookie}_COOKIE_SECURE", False):
             insecure.append(f"{cookie}_COOKIE_SECURE")
-    if lax and not _all_same_site(credentialed, django_settings):
+    cross_site, sites = _cross_site_origins(credentialed, django_settings) if lax else ([], set())
+    if cross_site:
         settings_text = ", ".join(f"{name} = {value!r}" for name, value in lax)
+        listed = ", ".join(repr(o) for o in cross_site[:3]) + (
+            f" and {len(cross_site) - 3} more" if len(cross_site) > 3 else ""
+        )
+        where = (
+            f"on another site than this one ({', '.join(sorted(sites))})"
+            if sites
+            else "possibly on another site (ALLOWED_HOSTS names no host of this site, so the check cannot tell)"
+        )
         found.append(
             info(
                 46,
-                f"CORS credentials are on, but {settings_text}: browsers do not send those cookies on cross-site "
-                "requests, so credentialed calls from other sites arrive logged out.",
-                "If other sites must call with the user's session, set "
+                f"CORS credentials are on and {settings_text}, but the credentialed origin(s) {listed} are {where}: "
+                "browsers do not send SameSite=Lax or Strict cookies with their requests, so cookie-authenticated "
+                "calls from there arrive logged out.",
+                "If those pages call with the user's session, set "
                 + " and ".join(f"{name} = 'None'" for name, _ in lax)
-                + " (with the matching *_COOKIE_SECURE = True); if your origins are subdomains of this site, "
-                "SameSite does not apply and you can silence this warning.",
+                + " with the matching *_COOKIE_SECURE = True. How to tell: a client that sends a bearer token "
+                "(Authorization header) needs no cookies, nor CORS_ALLOW_CREDENTIALS, so silence this warning; "
+                "an origin on the same site as the API (app.example.com calling api.example.com) sends Lax "
+                "cookies, so list the API's host in ALLOWED_HOSTS and the check will see that.",
             )
         )
     if insecure:

@@ -8,12 +8,13 @@ middleware would set into steps, a verdict and hints for near misses. It never m
 an origin, a method or a header itself: everything it says about matching comes from
 the ``Decision`` or from ``Policy`` methods. The ``cors_explain`` command prints it;
 the work is split by job (``query``, ``resolving``, ``deciding``, ``steps``,
-``responses``, ``hints``, ``notes``, ``naming``, ``model``), and this module puts the
+``responses``, ``serving``, ``following``, ``hints``, ``notes``, ``naming``, ``model``), and this module puts the
 parts together and exposes the names other code imports from ``crossorigin.explain``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from crossorigin import browser, fetch, registry
 from crossorigin.checks import middleware_problems
 from crossorigin.decorators import view_overrides
 from crossorigin.explain.deciding import Asked, decide
+from crossorigin.explain.following import MAX_REDIRECTS, through_middleware
 from crossorigin.explain.hints import LooseOrigin, loose_origin, near_miss_hints, origin_candidates, origin_differences
 from crossorigin.explain.model import JSON_VERSION, Explanation, Hint, RequestExplanation, Step
 from crossorigin.explain.naming import describe_policy, raw, setting_name
@@ -29,6 +31,7 @@ from crossorigin.explain.notes import COMMON_MIDDLEWARE, path_notes, request_not
 from crossorigin.explain.query import ExplainArgumentError, Query, default_host, parse_headers, parse_method, parse_path
 from crossorigin.explain.resolving import Resolved, resolve_path, view_name
 from crossorigin.explain.responses import request_explanation
+from crossorigin.explain.serving import default_scheme, request_url
 from crossorigin.registry import ViewOverrides
 
 __all__ = [
@@ -67,14 +70,20 @@ def explain(
     credentials: bool = False,
     host: str | None = None,
     middleware: Sequence[str] | None = None,
+    scheme: str | None = None,
+    redirects: int = 0,
 ) -> Explanation:
     """Explain what the site does with a fetch() from ``origin`` to ``path``.
 
     ``headers`` are the (lower-case name, value or None) pairs the script sets;
-    ``middleware`` defaults to settings.MIDDLEWARE.
+    ``middleware`` defaults to settings.MIDDLEWARE; ``scheme`` and ``host`` default to
+    those of ``path`` when it is a full URL; ``redirects`` counts the ones followed so far.
     """
     if not origin:
         raise ExplainArgumentError("ORIGIN is empty; give it as a browser sends it, e.g. https://app.example.com.")
+    url_scheme, url_host = request_url(path)
+    scheme = scheme or url_scheme or default_scheme()
+    host = host or url_host
     path, notes = parse_path(path)
     method = parse_method(method)
     policies = registry.current()
@@ -112,6 +121,25 @@ def explain(
     actual_item = request_explanation(q, actual_view, decision, asked, q.sent(False, headers), preflight=False)
 
     middleware_list = list(settings.MIDDLEWARE if middleware is None else middleware)
+    passed_on = None
+    if preflight_item is not None and not preflight_item.answered_by_middleware:
+        # A preflight CorsMiddleware does not answer goes on like any OPTIONS: its response
+        # gets the policy of the view the resolver finds, asked as a GET preflight.
+        passed_on = decide(dataclasses.replace(q, method="GET", unsafe=()), actual_view, Asked(), preflight=True)
+    # What the site really sends back: a middleware above CorsMiddleware may answer first.
+    served = through_middleware(
+        q,
+        resolved,
+        middleware_list,
+        scheme=scheme,
+        preflight=preflight_item,
+        actual=actual_item,
+        headers=headers,
+        can_follow=redirects < MAX_REDIRECTS,
+        passed_on=passed_on,
+    )
+    preflight_item, actual_item = served.preflight, served.actual
+    hints.extend(served.hints)
     problems = middleware_problems(middleware_list)
     installed = not any(p.id == "crossorigin.I044" for p in problems)
     for problem in problems:
@@ -134,6 +162,21 @@ def explain(
     notes.extend(asked_notes)
     notes.extend(settings_notes(policies, view))
     notes.extend(request_notes(method, credentials, match, middleware_list, actual_item))
+    notes.extend(served.notes)
+    follow = served.redirect
+    redirected = None
+    if follow is not None:
+        redirected = explain(
+            follow.origin,
+            follow.path,
+            method=follow.method,
+            headers=follow.headers,
+            credentials=credentials,
+            host=follow.host,
+            middleware=middleware_list,
+            scheme=follow.scheme,
+            redirects=redirects + 1,
+        )
     return Explanation(
         origin=origin,
         path=path,
@@ -148,6 +191,7 @@ def explain(
         middleware_installed=installed,
         hints=tuple(_unique(hints)),
         notes=tuple(dict.fromkeys(notes)),
+        redirected=redirected,
     )
 
 

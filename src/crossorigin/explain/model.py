@@ -9,9 +9,12 @@ module. ``Explanation.as_dict()`` is the stable ``--json`` document, versioned b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from crossorigin.policy import Decision
+
+if TYPE_CHECKING:
+    from crossorigin.explain.serving import ServerAnswer
 
 # The version of the ``--json`` document; bumped only when a key changes meaning or goes.
 JSON_VERSION: Final = 1
@@ -47,6 +50,10 @@ class RequestExplanation:
     response_headers: tuple[tuple[str, str], ...]
     answered_by_middleware: bool
     failures: tuple[str, ...]
+    # The response as the site's middleware sends it (status, who answered, redirect).
+    answer: ServerAnswer | None = None
+    # The reason in words, naming the setting or decorator that decided.
+    sentence: str = ""
 
     @property
     def readable(self) -> bool:
@@ -71,11 +78,15 @@ class Explanation:
     middleware_installed: bool
     hints: tuple[Hint, ...] = ()
     notes: tuple[str, ...] = ()
+    # The request the browser sends next when the response is a redirect it follows.
+    redirected: Explanation | None = None
 
     @property
     def allowed(self) -> bool:
         """True if a script on ``origin`` could make the request and read the response."""
         if not self.middleware_installed:
+            return False
+        if self.redirected is not None and not self.redirected.allowed:
             return False
         return (self.preflight is None or self.preflight.readable) and self.actual.readable
 
@@ -98,6 +109,7 @@ class Explanation:
             "actual": _request_dict(self.actual),
             "hints": [{"code": h.code, "message": h.message} for h in self.hints],
             "notes": list(self.notes),
+            "redirected": None if self.redirected is None else self.redirected.as_dict(),
         }
 
 
@@ -108,7 +120,7 @@ def _request_dict(item: RequestExplanation) -> dict[str, Any]:
         "path": item.path,
         "request_headers": dict(item.request_headers),
         "reason": decision.reason.value,
-        "sentence": decision.reason.sentence,
+        "sentence": item.sentence or decision.reason.sentence,
         "policy": decision.policy,
         "enabled": decision.enabled,
         "allowed": decision.allowed,
@@ -116,6 +128,7 @@ def _request_dict(item: RequestExplanation) -> dict[str, Any]:
         "refused": list(decision.refused),
         "answered_by_middleware": item.answered_by_middleware,
         "response_headers": dict(item.response_headers),
+        "response": None if item.answer is None else item.answer.as_dict(),
         "readable": item.readable,
         "failures": list(item.failures),
         "steps": [{"check": s.check, "ok": s.ok, "detail": s.detail} for s in item.steps],

@@ -3,11 +3,14 @@
 Steps, hints and the policy source all point the reader at something to change:
 ``CORS_URL_POLICIES[2]``, ``'allow_headers' in CORS_URL_POLICIES[0]``, ``@cors_policy
 on app.views.items``, a regex written as ``r'...'``. Naming them in one place keeps
-that wording the same everywhere it appears and matching what the settings say.
+that wording the same everywhere it appears and matching what the settings say. The
+decision's own sentence (``Reason.sentence``) cannot know which of the global settings,
+a URL policy or a view's ``@cors_policy`` set an option; ``decision_sentence`` says it.
 """
 
 from __future__ import annotations
 
+from crossorigin.policy import Decision, Reason
 from crossorigin.registry import PolicySet, ViewOverrides
 
 
@@ -39,3 +42,45 @@ def setting_name(policies: PolicySet, path: str, view: ViewOverrides | None, key
     if index >= 0:
         return f"{key!r} in CORS_URL_POLICIES[{index}]"
     return "CORS_" + key.upper()
+
+
+def option_source(policies: PolicySet, path: str, view: ViewOverrides | None, key: str) -> str:
+    """The setting or override one option of the applied policy got its value from.
+
+    A view's ``@cors_policy`` wins for the keys it sets, then the URL policy for the
+    keys it sets, then the global ``CORS_*`` setting: the order ``PolicySet.select``
+    lays them over each other.
+    """
+    if view is not None and not view.exempt:
+        overrides = view.as_dict()
+        if key in overrides:
+            value = overrides[key]
+            shown = repr(value) if isinstance(value, (bool, int)) else "..."
+            return f"@cors_policy({key}={shown}) on {view.name}"
+    index, _policy, _enabled = policies.url_policy(path)
+    if index >= 0 and key in policies.url_policies[index][2]:
+        return f"CORS_URL_POLICIES[{index}][{key!r}]"
+    return "CORS_" + key.upper()
+
+
+def decision_sentence(policies: PolicySet, path: str, view: ViewOverrides | None, decision: Decision) -> str:
+    """The decision's reason as a sentence that names the setting or decorator that decided it."""
+    reason = decision.reason
+
+    def source(key: str) -> str:
+        return option_source(policies, path, view, key)
+
+    if reason is Reason.ALLOWED_ALL_ORIGINS:
+        return f"Every origin is allowed ({source('allow_all_origins')})."
+    if reason is Reason.ALLOWED_EXACT:
+        return f"The origin is listed in {source('allowed_origins')}."
+    if reason is Reason.ALLOWED_WILDCARD:
+        return f"The origin matches a wildcard in {source('allowed_origins')}."
+    if reason is Reason.ALLOWED_REGEX:
+        return f"The origin matches a regex in {source('allowed_origin_regexes')}."
+    if reason is Reason.ORIGIN_NOT_ALLOWED:
+        return (
+            "The origin matches no allowed origin, wildcard or regex of the policy that applies "
+            f"({describe_policy(policies, path, view)})."
+        )
+    return reason.sentence

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from crossorigin import browser
 from crossorigin.explain.deciding import Asked
 from crossorigin.explain.model import RequestExplanation, Step
+from crossorigin.explain.naming import decision_sentence
 from crossorigin.explain.query import Query
 from crossorigin.explain.steps import decision_steps
 from crossorigin.middleware import apply_decision, preflight_response
@@ -56,7 +57,8 @@ def request_explanation(
     else:
         failures = browser.cors_check(headers, origin, credentials)
     steps = decision_steps(q, view, decision, asked, preflight=preflight)
-    steps.append(Step("result", decision.allowed, f"{decision.reason.value}: {decision.reason.sentence}"))
+    sentence = decision_sentence(q.policies, q.path, view, decision)
+    steps.append(Step("result", decision.allowed, f"{decision.reason.value}: {sentence}"))
     if credentials:
         readable = not browser.cors_check(headers, origin, True)
         steps.append(
@@ -80,4 +82,5 @@ def request_explanation(
         response_headers=shown,
         answered_by_middleware=answered,
         failures=tuple(failures),
+        sentence=sentence,
     )

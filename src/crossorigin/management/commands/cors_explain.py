@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from crossorigin.explain import ExplainArgumentError, Explanation, RequestExplanation, explain, parse_headers
+from crossorigin.explain.serving import CORS, VIEW
 
 EXIT_ALLOWED = 0
 EXIT_REFUSED = 1
@@ -114,6 +115,11 @@ class Command(BaseCommand):
         if result.preflight is not None and not result.preflight.readable:
             title = "Request (a browser does not send it, as the preflight fails; shown for completeness)"
         lines.extend(["", *self._render_request(title, result.actual)])
+        if result.redirected is not None:
+            followed = result.redirected
+            lines.extend(["", style.MIGRATE_HEADING("The browser follows the redirect:")])
+            body = self.render(followed).splitlines()[:-2]  # its own verdict is this one's
+            lines.extend(f"  | {line}" if line else "  |" for line in body)
         if not result.middleware_installed:
             lines.extend(["", style.ERROR("CorsMiddleware is not in MIDDLEWARE: none of these headers are sent.")])
         if result.hints:
@@ -125,7 +131,9 @@ class Command(BaseCommand):
         verdict = (
             style.SUCCESS("ALLOWED: a script on the origin can make this request and read the response.")
             if result.allowed
-            else style.ERROR("REFUSED: the browser will not let a script on the origin read the response.")
+            else style.ERROR(
+                "REFUSED: the browser will not let a script on the origin read the response." + _why(result)
+            )
         )
         lines.extend(["", verdict])
         return "\n".join(lines)
@@ -137,10 +145,15 @@ class Command(BaseCommand):
         for step in item.steps:
             mark = {True: style.SUCCESS("ok  "), False: style.ERROR("FAIL"), None: "--  "}[step.ok]
             lines.append(f"  [{mark}] {step.check}: {step.detail}")
+        answer = item.answer
+        if answer is not None and answer.answered_by not in (CORS, VIEW):
+            # Another middleware's response is what the browser gets.
+            carries = "with" if answer.cors_headers else "without"
+            lines.append(f"  < {answer.describe()}, {carries} CORS headers")
         if item.kind == "preflight" and not item.answered_by_middleware:
             lines.append("  < (not answered by CorsMiddleware: the preflight goes on to the view)")
         else:
-            if item.kind == "preflight":
+            if item.kind == "preflight" and (answer is None or answer.answered_by == CORS):
                 lines.append("  < 200 OK, Content-Length: 0 (answered by CorsMiddleware)")
             if not item.response_headers:
                 lines.append("  < (no CORS headers)")
@@ -150,3 +163,15 @@ class Command(BaseCommand):
         else:
             lines.append(f"  browser: {style.SUCCESS('passes')} the CORS check")
         return lines
+
+
+def _why(result: Explanation) -> str:
+    """Why it is refused, when the site's own answer or a redirect is the cause."""
+    if result.redirected is not None and not result.redirected.allowed:
+        return " The browser follows the redirect, and the request it leads to is refused." + _why(result.redirected)
+    failed = result.preflight if result.preflight is not None and not result.preflight.readable else result.actual
+    answer = failed.answer
+    if answer is None or answer.answered_by in (CORS, VIEW) or not failed.failures:
+        return ""
+    carries = "with" if answer.cors_headers else "without"
+    return f" The server answers {answer.describe()}, {carries} CORS headers."

@@ -1,0 +1,123 @@
+"""What a release needs from the source tree, checked on every run.
+
+- the version is written once (``crossorigin.__version__``) and the newest entry of
+  CHANGELOG.md is that version;
+- the README renders on the package index: every link in it is absolute, and the ones
+  into the documentation use the documentation URL of ``[project.urls]``;
+- the documentation site shows the changelog (docs/changelog.md includes the file).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Final
+
+import pytest
+
+import crossorigin
+
+ROOT: Final = Path(__file__).resolve().parents[1]
+README: Final = ROOT / "README.md"
+CHANGELOG: Final = ROOT / "CHANGELOG.md"
+# "## [1.0.0] - 2026-11-30" (Keep a Changelog); "## [Unreleased]" has no date.
+RELEASE_HEADING: Final = re.compile(r"^## \[(?P<version>[^\]]+)\](?: - (?P<date>\d{4}-\d{2}-\d{2}))?\s*$", re.M)
+# Inline links and images, [text](target), and reference definitions, [label]: target.
+INLINE_LINK: Final = re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
+REFERENCE_LINK: Final = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?\s*$", re.M)
+HTML_LINK: Final = re.compile(r"""<(?:a|img)\b[^>]*?\b(?:href|src)\s*=\s*["']([^"']+)""", re.I)
+
+
+def pyproject() -> dict[str, Any]:
+    # Imported here: ruff's import order treats tomllib by the target version.
+    import tomllib
+
+    with (ROOT / "pyproject.toml").open("rb") as file:
+        data: dict[str, Any] = tomllib.load(file)
+    return data
+
+
+def project() -> dict[str, object]:
+    data: dict[str, object] = pyproject()["project"]
+    return data
+
+
+def markdown_links(text: str) -> list[str]:
+    """Every link target in Markdown text, outside code blocks and code spans."""
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)
+    prose = re.sub(r"`[^`\n]*`", "", prose)
+    return [*INLINE_LINK.findall(prose), *REFERENCE_LINK.findall(prose), *HTML_LINK.findall(prose)]
+
+
+def relative_links(text: str) -> list[str]:
+    return [link for link in markdown_links(text) if not re.match(r"^(https?:|mailto:)", link)]
+
+
+# -- the version ----------------------------------------------------------------------
+
+
+def test_version_is_read_from_the_package_by_the_build() -> None:
+    assert "version" in project()["dynamic"]  # type: ignore[operator]
+    dynamic = pyproject()["tool"]["setuptools"]["dynamic"]
+    assert dynamic["version"] == {"attr": "crossorigin.__version__"}
+
+
+def test_newest_changelog_entry_is_the_package_version() -> None:
+    releases = [m for m in RELEASE_HEADING.finditer(CHANGELOG.read_text()) if m["version"] != "Unreleased"]
+    assert releases, "CHANGELOG.md has no '## [X.Y.Z] - YYYY-MM-DD' entry"
+    newest = releases[0]
+    assert newest["version"] == crossorigin.__version__
+    assert newest["date"], f"the {newest['version']} entry has no release date"
+
+
+def test_every_changelog_entry_links_to_its_tag() -> None:
+    text = CHANGELOG.read_text()
+    for match in RELEASE_HEADING.finditer(text):
+        if match["version"] != "Unreleased":
+            assert re.search(rf"^\[{re.escape(match['version'])}\]: https://", text, re.M), match["version"]
+
+
+# -- the README on the package index ----------------------------------------------------
+
+
+def test_readme_has_no_relative_link() -> None:
+    assert markdown_links(README.read_text()), "the link reader found no link at all"
+    assert relative_links(README.read_text()) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("See [settings](docs/settings.md).", ["docs/settings.md"]),
+        ("![logo](img/logo.png)", ["img/logo.png"]),
+        ("[docs]: docs/index.md", ["docs/index.md"]),
+        ('<a href="docs/x.md">x</a>', ["docs/x.md"]),
+        ("[ok](https://example.com/docs/) and [mail](mailto:a@example.com)", []),
+        ("`[(r'^/api/', {})](x)` in code is not a link", []),
+    ],
+)
+def test_the_relative_link_reader(text: str, found: list[str]) -> None:
+    assert relative_links(text) == found
+
+
+def test_readme_links_into_the_docs_use_the_documentation_url() -> None:
+    urls: dict[str, str] = project()["urls"]  # type: ignore[assignment]
+    assert set(urls) >= {"Documentation", "Changelog", "Source", "Issues"}
+    docs, source = urls["Documentation"], urls["Source"]
+    assert urls["Changelog"].startswith(docs)
+    assert urls["Issues"].startswith(source)
+    readme_links = markdown_links(README.read_text())
+    ours = [link for link in readme_links if "django-crossorigin" in link]
+    assert ours
+    assert all(link.startswith((docs, source)) for link in ours), ours
+
+
+# -- the changelog in the docs site -----------------------------------------------------
+
+
+def test_docs_site_includes_the_changelog() -> None:
+    page = (ROOT / "docs" / "changelog.md").read_text()
+    assert '--8<-- "CHANGELOG.md"' in page
+    config = (ROOT / "mkdocs.yml").read_text()
+    assert "pymdownx.snippets" in config
+    assert re.search(r"^\s+- Changelog: changelog\.md$", config, re.M)
