@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from crossorigin.linear_regex import LinearRegexError, LinearSet, compile_linear
+
 # A browser's Origin is scheme://host[:port] or "null"; a DNS name is at most 253
 # characters, so anything much longer is hostile or broken. Bounding it also bounds
 # the work any regex does on it.
@@ -231,46 +233,32 @@ class WildcardMatcher:
 class RegexMatcher:
     """Matches request origins against configured regexes, each against the whole origin.
 
-    The patterns are joined into one alternation, each wrapped in a group, so one call
-    into the regex engine tests them all and the outermost group that matched names
-    the pattern. Patterns that cannot be joined (their own flags, numbered
-    back-references, clashing group names) are tried one by one after it.
+    The patterns run side by side in one RE2 set (``crossorigin.linear_regex``), so one
+    linear pass tests them all, each keeps its own groups (nothing is joined into one
+    source whose group numbers would shift), and the first configured pattern that
+    matched is named. A pattern RE2 cannot run is left out: it matches nothing, and the
+    settings check reports it (crossorigin.E040).
     """
 
-    __slots__ = ("_combined", "_group_to_pattern", "_separate", "patterns")
+    __slots__ = ("_set", "patterns", "refused")
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.patterns: tuple[re.Pattern[str], ...] = tuple(patterns)
-        joinable = [p for p in self.patterns if p.flags == re.UNICODE and not _BACKREF_RE.search(p.pattern)]
-        self._combined: re.Pattern[str] | None = None
-        self._group_to_pattern: dict[int, str] = {}
-        if joinable:
-            group = 1
-            for pattern in joinable:
-                self._group_to_pattern[group] = pattern.pattern
-                group += 1 + pattern.groups
+        usable: list[re.Pattern[str]] = []
+        refused: list[re.Pattern[str]] = []
+        for pattern in self.patterns:
             try:
-                self._combined = re.compile("|".join(f"({p.pattern})" for p in joinable))
-            except re.error:
-                self._combined = None
-                self._group_to_pattern = {}
-                joinable = []
-        self._separate = tuple(p for p in self.patterns if p not in joinable)
+                compile_linear(pattern)
+            except LinearRegexError:
+                refused.append(pattern)
+            else:
+                usable.append(pattern)
+        self.refused: tuple[re.Pattern[str], ...] = tuple(refused)
+        self._set = LinearSet(usable)
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
 
     def match(self, origin: str) -> str | None:
         """The source of a pattern that fully matches the origin, or None."""
-        if self._combined is not None:
-            found = self._combined.fullmatch(origin)
-            if found is not None and found.lastindex is not None:
-                return self._group_to_pattern[found.lastindex]
-        for pattern in self._separate:
-            if pattern.fullmatch(origin) is not None:
-                return pattern.pattern
-        return None
-
-
-# A numbered back-reference would point at the wrong group once patterns are joined.
-_BACKREF_RE: Final = re.compile(r"\\[1-9]|\(\?P=")
+        return self._set.match(origin)

@@ -19,7 +19,8 @@ from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
 from crossorigin.checker import OriginChecker, signature_problem
-from crossorigin.options import PolicyOptions
+from crossorigin.linear_regex import LinearPattern, NeverMatches, compile_linear
+from crossorigin.options import PolicyOptions, linear_problem
 from crossorigin.policy import Decision, Policy, Reason
 from crossorigin.problems import Problem, error
 from crossorigin.settings import CorsSettings, read_settings
@@ -45,6 +46,22 @@ def freeze(value: object) -> Hashable:
     if isinstance(value, dict):
         return tuple(sorted((str(k), freeze(v)) for k, v in value.items()))
     return value
+
+
+PathPattern = LinearPattern | NeverMatches
+# What crossorigin.settings compiles in place of a path regex it reported as invalid.
+FAIL_CLOSED_PATTERN: Final = "(?!)"
+
+
+def _linear_path(pattern: re.Pattern[str], name: str, problems: list[Problem]) -> PathPattern:
+    """A path regex compiled for linear-time matching; one RE2 cannot run matches nothing."""
+    if pattern.pattern == FAIL_CLOSED_PATTERN:  # the settings reader's stand-in for an invalid regex
+        return NeverMatches(pattern.pattern)
+    refusal = linear_problem(pattern, name)
+    if refusal is not None:
+        problems.append(refusal)
+        return NeverMatches(pattern.pattern)
+    return compile_linear(pattern)
 
 
 class PolicySet:
@@ -78,10 +95,14 @@ class PolicySet:
                 )
         has_checker = self.checker is not None
         self.global_policy = Policy(cors_settings.options, "global", has_checker)
-        self.urls_regex = cors_settings.urls_regex
-        url_policies: list[tuple[re.Pattern[str], Policy, Mapping[str, object]]] = []
-        for index, (pattern, overrides) in enumerate(cors_settings.url_policies):
+        # Path regexes run on every request: compiled for linear-time matching (RE2).
+        self.urls_regex: PathPattern | None = None
+        if cors_settings.urls_regex is not None:
+            self.urls_regex = _linear_path(cors_settings.urls_regex, "CORS_URLS_REGEX", problems)
+        url_policies: list[tuple[PathPattern, Policy, Mapping[str, object]]] = []
+        for index, (raw, overrides) in enumerate(cors_settings.url_policies):
             where = f"CORS_URL_POLICIES[{index}]"
+            pattern = _linear_path(raw, f"{where} path regex", problems)
             options, found = cors_settings.options.merged(overrides, where)
             problems.extend(found)
             url_policies.append((pattern, Policy(options, f"url:{pattern.pattern}", has_checker), overrides))

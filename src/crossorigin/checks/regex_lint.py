@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, Protocol
 
 # The regex parser moved from sre_parse to re._parser in Python 3.11.
 try:
@@ -22,6 +22,16 @@ except ImportError:  # pragma: no cover - Python 3.10
 _QUANTIFIERS: Final = frozenset("*+?{")
 _UNBOUNDED: Final = ("*", "+")
 LOOPBACK_HOST_PREFIXES: Final = ("localhost", r"127\.", "127.", r"\[::1\]", "[::1]", "(localhost", "(?:localhost")
+
+
+class PatternLike(Protocol):
+    """A compiled pattern's source and flags: ``re.Pattern`` or a linear-time pattern."""
+
+    @property
+    def pattern(self) -> str: ...
+
+    @property
+    def flags(self) -> int: ...
 
 
 class Atom(NamedTuple):
@@ -113,7 +123,7 @@ def _host_start(atoms: list[Atom]) -> int:
     return 0
 
 
-def is_anchored_at_end(pattern: re.Pattern[str]) -> bool:
+def is_anchored_at_end(pattern: PatternLike) -> bool:
     """True if every way through the pattern ends with ``$`` or ``\\Z``.
 
     A pattern that ends in an unbounded ``.*`` counts as anchored too: a prefix match
@@ -195,7 +205,7 @@ def has_loopback_host(source: str) -> bool:
     return False
 
 
-def never_matches_path(pattern: re.Pattern[str]) -> bool:
+def never_matches_path(pattern: PatternLike) -> bool:
     """True if a path regex starts with a literal other than '/', so ``path_info`` (always '/...') never matches."""
     atoms = [a for a in tokenize(pattern.pattern) if a.kind != "anchor" or a.text != "^"]
     if not atoms:
@@ -204,7 +214,7 @@ def never_matches_path(pattern: re.Pattern[str]) -> bool:
     return first.kind == "literal" and not first.quantifier and first.text != "/" and first.text.isalnum()
 
 
-def ends_mid_segment(pattern: re.Pattern[str]) -> bool:
+def ends_mid_segment(pattern: PatternLike) -> bool:
     """True if a path regex ends in a letter with no ``$`` or ``/``: ``^/api`` also matches ``/apiary``."""
     if is_anchored_at_end(pattern):
         return False
