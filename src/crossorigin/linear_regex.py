@@ -135,11 +135,11 @@ class NeverMatches:
 
     def match(self, text: str) -> None:
         """Never a match."""
-        return None
+        return
 
     def fullmatch(self, text: str) -> None:
         """Never a match."""
-        return None
+        return
 
 
 def compile_linear(pattern: re.Pattern[str]) -> LinearPattern:
