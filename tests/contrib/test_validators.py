@@ -115,3 +115,14 @@ def test_credentials_in_use_follows_every_policy(settings: Any) -> None:
     settings.CORS_ALLOW_CREDENTIALS = False
     settings.ROOT_URLCONF = "tests.contrib.credentials_urls"  # a @cors_policy(allow_credentials=True) view
     assert credentials_in_use()
+
+
+@pytest.mark.parametrize("pattern", ["https://*.0.0.1", "https://*.1.2", "https://*.example.123"])
+def test_wildcards_over_numeric_labels_are_refused(pattern: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        checked_origin(pattern, credentials=False)
+    assert "numeric labels" in caught.value.messages[0]
+
+
+def test_unicode_hosts_are_stored_in_uts46_non_transitional_form() -> None:
+    assert checked_origin("https://faß.de", credentials=False)[0] == "https://xn--fa-hia.de"
