@@ -62,14 +62,12 @@ def test_wildcards_over_public_suffixes_are_refused(pattern: str) -> None:
     assert "public suffix" in caught.value.messages[0]
 
 
-def test_the_built_in_list_stands_in_when_the_public_suffix_package_is_missing(monkeypatch: Any) -> None:
-    monkeypatch.setattr(public_suffix, "is_public_suffix", lambda domain: None)
-    assert is_public_suffix("github.io")
-    assert is_public_suffix("co.uk")
-    assert is_public_suffix("com")
-    assert not is_public_suffix("example.com")
+@pytest.mark.parametrize("pattern", ["https://*.corp", "https://*.com"])
+def test_wildcards_over_a_single_label_are_refused_even_off_the_list(pattern: str) -> None:
+    assert is_public_suffix(pattern.rpartition("*.")[2])
     with pytest.raises(ValidationError):
-        checked_origin("https://*.herokuapp.com", credentials=False)
+        checked_origin(pattern, credentials=False)
+    assert not is_public_suffix("example.com")
 
 
 @pytest.mark.parametrize("pattern", ["https://*.127.0.0.1", "https://*.10.0.0.1"])

@@ -86,7 +86,6 @@ def security_problems(policies: PolicySet, django_settings: Any) -> list[Problem
             if found.key not in reported:
                 reported.add(found.key)
                 problems.append(found.problem)
-    problems.extend(_public_suffix_skipped(all_options))
     problems.extend(cookie_problems(all_options, django_settings))
     problems.extend(csrf_problems(policies, all_options, django_settings))
     problems.extend(settings_module_problems(django_settings))
@@ -304,33 +303,23 @@ def check_public_suffix(options: PolicyOptions, scope: Scope) -> Iterator[Findin
     for origin in options.allowed_origins:
         if not origin.subdomains or _is_loopback(origin.host):
             continue
-        if public_suffix.is_public_suffix(origin.host):
+        single_label = "." not in origin.host
+        if single_label or public_suffix.is_public_suffix(origin.host):
             text = origin.serialize()
+            what = (
+                "a whole top-level name: every site under it, of any owner, matches"
+                if single_label
+                else "a public suffix: anyone can register a site under it"
+            )
             yield Finding(
                 ("W025", text),
                 warning(
                     25,
-                    f"{scope.name('allowed_origins')} has {text!r}{_where(scope, 'allowed_origins')}, but {origin.host!r} is a public "
-                    "suffix: anyone can register a site under it.",
+                    f"{scope.name('allowed_origins')} has {text!r}{_where(scope, 'allowed_origins')}, but {origin.host!r} is {what}.",
                     f"List your own sites under {origin.host!r} one by one (e.g. "
                     f"'{origin.scheme}://yourname.{origin.host}').",
                 ),
             )
-
-
-def _public_suffix_skipped(all_options: list[PolicyOptions]) -> list[Problem]:
-    if public_suffix.available():
-        return []
-    if not any(o.subdomains for options in all_options for o in options.allowed_origins):
-        return []
-    return [
-        info(
-            20,
-            "The public-suffix check on wildcard origins (such as 'https://*.github.io') was skipped: "
-            f"the optional '{public_suffix.PACKAGE}' package is not installed.",
-            f"Install it to enable the check: {public_suffix.INSTALL_HINT}.",
-        )
-    ]
 
 
 def check_forbidden_names(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
