@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from crossorigin.checks import public_suffix
 from crossorigin.contrib.origins.validators import checked_origin, credentials_in_use, is_loopback, is_public_suffix
 
 
