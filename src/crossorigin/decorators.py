@@ -37,9 +37,13 @@ def views_are_decorated() -> bool:
     return _registry["used"]
 
 
-def _name_of(view: Any) -> str:
+def name_of(view: Any) -> str:
+    """A view's dotted name for messages; an ``as_view()`` result is named by its class."""
+    view = getattr(view, "view_class", None) or getattr(view, "cls", None) or view
     module = getattr(view, "__module__", "")
     name = getattr(view, "__qualname__", None) or getattr(view, "__name__", None) or repr(view)
+    if "<locals>" in str(name):  # DRF's @api_view class: its __name__ is the function's
+        name = getattr(view, "__name__", name)
     return f"{module}.{name}" if module else str(name)
 
 
@@ -93,14 +97,14 @@ def cors_policy(**overrides: Any) -> Callable[[V], V]:
     items = tuple(sorted((key, freeze(value)) for key, value in overrides.items()))
 
     def decorate(view: V) -> V:
-        return _attach(view, ViewOverrides(items=items, name=_name_of(view)))
+        return _attach(view, ViewOverrides(items=items, name=name_of(view)))
 
     return decorate
 
 
 def cors_exempt(view: V) -> V:
     """Turn CORS off for a view: no CORS headers, and its preflights reach the view."""
-    return _attach(view, ViewOverrides(items=(), exempt=True, name=_name_of(view)))
+    return _attach(view, ViewOverrides(items=(), exempt=True, name=name_of(view)))
 
 
 def view_overrides(view_func: Any) -> ViewOverrides | None:

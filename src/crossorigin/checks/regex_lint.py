@@ -223,3 +223,125 @@ def ends_mid_segment(pattern: PatternLike) -> bool:
         return False
     last = atoms[-1]
     return last.kind == "literal" and not last.quantifier and last.text.isalnum()
+
+
+# -- strings a pattern matches, for the checks that need a path or an origin to try ----------
+
+# What to emit for a class or category: a character most patterns accept.
+_CATEGORY_SAMPLES: Final = {
+    "DIGIT": "1",
+    "WORD": "a",
+    "SPACE": " ",
+    "NOT_DIGIT": "a",
+    "NOT_WORD": "-",
+    "NOT_SPACE": "a",
+}
+# Characters tried, in order, for a negated class or a NOT_LITERAL.
+_FILLERS: Final = "a1-_.xZ"
+
+
+def sample_text(source: str, flags: int = 0) -> str | None:
+    """A short string ``source`` matches from its start (the first branch, fewest repeats), or None.
+
+    Used to derive a path a URL route serves, or an origin a regex accepts; None when
+    the pattern cannot be read or the sample it yields does not match after all
+    (lookaround, back-references).
+    """
+    try:
+        parsed = _parser.parse(source, flags)
+        text = _emit(list(parsed))
+        return text if re.match(source, text, flags) is not None else None
+    except Exception:  # an unreadable shape: no sample, the caller stays conservative
+        return None
+
+
+def literal_prefix(source: str, flags: int = 0) -> tuple[str, bool]:
+    """The fixed text a match must start with, and whether that is all the pattern matches.
+
+    ``'^api/v2/(?P<pk>[0-9]+)/$'`` -> ``('api/v2/', False)``; ``'^about/$'`` -> ``('about/', True)``.
+    """
+    try:
+        items = list(_parser.parse(source, flags))
+    except Exception:
+        return "", False
+    c = _constants
+    prefix: list[str] = []
+    for op, arg in items:
+        if op is c.LITERAL and not flags & re.IGNORECASE:
+            prefix.append(chr(arg))
+        elif op is c.AT and arg in (c.AT_BEGINNING, c.AT_BEGINNING_STRING):
+            continue
+        elif op is c.AT and arg in (c.AT_END, c.AT_END_STRING):
+            return "".join(prefix), True
+        else:
+            return "".join(prefix), False
+    return "".join(prefix), False
+
+
+def _emit(items: list[tuple[Any, Any]]) -> str:
+    c = _constants
+    out: list[str] = []
+    for op, arg in items:
+        if op is c.LITERAL:
+            out.append(chr(arg))
+        elif op is c.NOT_LITERAL:
+            out.append(next(ch for ch in _FILLERS if ord(ch) != arg))
+        elif op is c.ANY:
+            out.append("a")
+        elif op is c.IN:
+            out.append(_class_sample(arg))
+        elif op is c.CATEGORY:
+            out.append(_CATEGORY_SAMPLES.get(_category_name(arg), "a"))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) or op is getattr(c, "POSSESSIVE_REPEAT", None):
+            low, _high, body = arg
+            out.append(_emit(list(body)) * low)
+        elif op is c.SUBPATTERN:
+            out.append(_emit(list(arg[-1])))
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            out.append(_emit(list(arg)))
+        elif op is c.BRANCH:
+            out.append(_emit(list(arg[1][0])))
+        elif op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
+            continue
+        else:  # group references, conditionals: not worth a guess
+            raise ValueError(f"no sample for {op}")
+    return "".join(out)
+
+
+def _category_name(category: Any) -> str:
+    """'DIGIT' for CATEGORY_DIGIT, 'NOT_WORD' for CATEGORY_NOT_WORD, ..."""
+    return str(category).upper().removeprefix("CATEGORY_")
+
+
+def _class_sample(members: list[tuple[Any, Any]]) -> str:
+    c = _constants
+    if members and members[0][0] is c.NEGATE:
+        excluded = re.compile("[" + "".join(_member_source(m) for m in members[1:]) + "]")
+        return next((ch for ch in _FILLERS if not excluded.match(ch)), "~")
+    op, arg = members[0]
+    if op is c.LITERAL:
+        return chr(arg)
+    if op is c.RANGE:
+        return chr(arg[0])
+    if op is c.CATEGORY:
+        return _CATEGORY_SAMPLES.get(_category_name(arg), "a")
+    return "a"
+
+
+def _member_source(member: tuple[Any, Any]) -> str:
+    c = _constants
+    op, arg = member
+    if op is c.LITERAL:
+        return re.escape(chr(arg))
+    if op is c.RANGE:
+        return f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}"
+    if op is c.CATEGORY:
+        return {
+            "DIGIT": r"\d",
+            "NOT_DIGIT": r"\D",
+            "WORD": r"\w",
+            "NOT_WORD": r"\W",
+            "SPACE": r"\s",
+            "NOT_SPACE": r"\S",
+        }.get(_category_name(arg), "")
+    return ""

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from crossorigin.checks import public_suffix, regex_lint
 from crossorigin.checks.site import cookie_problems, csrf_problems, path_regex_problems, settings_module_problems
-from crossorigin.checks.views import decorated_views
+from crossorigin.checks.views import Route, routes, shadowed_action_policies
 from crossorigin.fetch import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, is_forbidden_request_header
+from crossorigin.linear_regex import NeverMatches
 from crossorigin.options import PolicyOptions
 from crossorigin.origins import FILE_ORIGIN, NULL_ORIGIN
 from crossorigin.problems import Problem, error, info, warning
@@ -48,18 +49,25 @@ GLOBAL_NAMES: Final = {
 class Scope:
     """Where a policy comes from, so a message can name the exact setting."""
 
-    kind: str  # "global", "url" or "view"
-    label: str  # "CORS_URL_POLICIES[0] ('^/api/')" or "@cors_policy on app.views.v"
+    kind: str  # "global", "url" or "route"
+    label: str  # "CORS_URL_POLICIES[0] ('^/api/')" or "route '/api/<pk>/' served by app.views.v"
     overrides: Mapping[str, object]
-    setting: str = ""  # "CORS_URL_POLICIES[0]" for a URL policy, the view's name for a view
+    setting: str = ""  # "CORS_URL_POLICIES[0]" for a URL policy, the view's name for a route
+    # For a route: the URL policy the view's overrides are laid over, if any.
+    base_overrides: Mapping[str, object] = field(default_factory=dict)
+    base_setting: str = ""
 
     def name(self, key: str) -> str:
         """The setting (or override) that gave ``key`` its value in this policy."""
-        if self.kind == "global" or key not in self.overrides:
+        if self.kind == "global":
             return GLOBAL_NAMES[key]
-        if self.kind == "url":
-            return f"{self.setting}[{key!r}]"
-        return f"@cors_policy({key}=...) on {self.setting}"
+        if key in self.overrides:
+            if self.kind == "url":
+                return f"{self.setting}[{key!r}]"
+            return f"@cors_policy({key}=...) on {self.setting}"
+        if key in self.base_overrides:
+            return f"{self.base_setting}[{key!r}]"
+        return GLOBAL_NAMES[key]
 
 
 GLOBAL_SCOPE: Final = Scope("global", "the CORS settings", {})
@@ -74,18 +82,47 @@ class Finding:
 
 
 def security_problems(policies: PolicySet, django_settings: Any) -> list[Problem]:
-    """Every security risk found in the policies."""
+    """Every security risk found in the policies, as each route of the site gets them."""
     problems: list[Problem] = []
     global_findings = list(policy_findings(policies.settings.options, GLOBAL_SCOPE))
     problems.extend(f.problem for f in global_findings)
-    reported = {f.key for f in global_findings}
+    global_keys = {f.key for f in global_findings}
+    reported = set(global_keys)
     all_options = [policies.settings.options]
-    for scope, options in _derived_policies(policies):
-        all_options.append(options)
-        for found in policy_findings(options, scope):
+    # What each URL policy is already reported for (with the global findings it inherits).
+    url_keys: list[set[tuple[object, ...]]] = []
+    for index, (pattern, policy, overrides) in enumerate(policies.url_policies):
+        label = f"CORS_URL_POLICIES[{index}]"
+        scope = Scope("url", f"{label} ({pattern.pattern!r})", overrides, label)
+        all_options.append(policy.options)
+        findings = list(policy_findings(policy.options, scope))
+        url_keys.append(global_keys | {f.key for f in findings})
+        for found in findings:
             if found.key not in reported:
                 reported.add(found.key)
                 problems.append(found.problem)
+        problems.extend(useless_narrowing(overrides, policies.settings.options, label, "CORS_ALLOW_ALL_ORIGINS"))
+    seen: set[tuple[object, ...]] = set()
+    for route, index, options in effective_route_policies(policies):
+        all_options.append(options)
+        scope = route_scope(policies, route, index)
+        base_keys = global_keys if index < 0 else url_keys[index]
+        for found in policy_findings(options, scope):
+            # A route reports what the view adds to the policy it is laid over, once per view and base.
+            once = (route.overrides, index, found.key)
+            if found.key not in base_keys and once not in seen:
+                seen.add(once)
+                problems.append(found.problem)
+        assert route.overrides is not None
+        base = policies.settings.options if index < 0 else policies.url_policies[index][1].options
+        base_name = "CORS_ALLOW_ALL_ORIGINS" if index < 0 else f"CORS_URL_POLICIES[{index}]"
+        once = (route.overrides, index, ("W041",))
+        if once not in seen:
+            found_narrowing = useless_narrowing(route.overrides.as_dict(), base, scope.label, base_name)
+            if found_narrowing:
+                seen.add(once)
+                problems.extend(found_narrowing)
+    problems.extend(shadowed_action_problems())
     problems.extend(cookie_problems(all_options, django_settings))
     problems.extend(csrf_problems(policies, all_options, django_settings))
     problems.extend(settings_module_problems(django_settings))
@@ -93,19 +130,112 @@ def security_problems(policies: PolicySet, django_settings: Any) -> list[Problem
     return problems
 
 
-def _derived_policies(policies: PolicySet) -> Iterator[tuple[Scope, PolicyOptions]]:
-    """Every URL policy and every decorated view, with its merged options."""
-    for index, (pattern, policy, overrides) in enumerate(policies.url_policies):
-        label = f"CORS_URL_POLICIES[{index}]"
-        yield Scope("url", f"{label} ({pattern.pattern!r})", overrides, label), policy.options
-    seen = set()
-    for view in decorated_views():
-        if view.exempt or view in seen:
+def effective_route_policies(policies: PolicySet) -> Iterator[tuple[Route, int, PolicyOptions]]:
+    """Each decorated route with each URL policy (index, -1 for none) a request to it can get, merged.
+
+    The options come from ``PolicySet.view_policy``, the code the middleware runs.
+    """
+    for route in routes():
+        view = route.overrides
+        if view is None or view.exempt:
             continue
-        seen.add(view)
-        overrides = view.as_dict()
-        options, _problems = policies.settings.options.merged(overrides, f"@cors_policy on {view.name}")
-        yield Scope("view", f"@cors_policy on {view.name}", overrides, view.name), options
+        for index in url_policy_indexes(policies, route):
+            base = policies.global_policy if index < 0 else policies.url_policies[index][1]
+            yield route, index, policies.view_policy(index, base, view).options
+
+
+def url_policy_indexes(policies: PolicySet, route: Route) -> list[int]:
+    """The URL policies (-1: none, the global settings) that some request to ``route`` can get.
+
+    A route that serves one path gets exactly what the middleware picks for it. For a
+    route with variable parts this errs on the side of reporting: its sample path's
+    pick, every URL policy whose fixed start could overlap the route's paths, and the
+    global settings unless an earlier URL policy covers every path of the route.
+    """
+    picked = policies.url_policy(route.sample_path)[0] if route.sample_path is not None else None
+    if route.literal and picked is not None:
+        return [picked]
+    found = [] if picked is None else [picked]
+    for index, (pattern, _policy, _overrides) in enumerate(policies.url_policies):
+        if isinstance(pattern, NeverMatches):
+            continue  # it matches nothing at run time
+        start, _whole = regex_lint.literal_prefix(pattern.pattern, pattern.flags)
+        if not (start.startswith(route.prefix) or route.prefix.startswith(start)):
+            continue
+        if index not in found:
+            found.append(index)
+        if route.prefix.startswith(start) and start == pattern.pattern.removeprefix("^"):
+            return found  # a plain prefix every path of the route starts with: nothing after it applies
+    if -1 not in found:
+        found.append(-1)
+    return found
+
+
+def route_scope(policies: PolicySet, route: Route, index: int) -> Scope:
+    """How messages name a route's effective policy: the route, the view and what it is laid over."""
+    assert route.overrides is not None
+    label = f"route {route.route!r} served by {route.view_name}"
+    if index < 0:
+        return Scope("route", label, route.overrides.as_dict(), route.overrides.name)
+    setting = f"CORS_URL_POLICIES[{index}]"
+    return Scope(
+        "route",
+        f"{label}, under {setting}",
+        route.overrides.as_dict(),
+        route.overrides.name,
+        policies.url_policies[index][2],
+        setting,
+    )
+
+
+# -- narrowing that does nothing (item 10) -------------------------------------------------------
+
+_ORIGIN_LISTS: Final = ("allowed_origins", "allowed_origin_regexes")
+
+
+def useless_narrowing(
+    overrides: Mapping[str, object], base: PolicyOptions, where: str, base_name: str
+) -> list[Problem]:
+    """W041: a URL or view policy that lists origins while the policy under it allows every origin.
+
+    ``allow_all_origins`` wins over any list, so unless the same overrides set it to
+    False the listed origins narrow nothing: every origin is still allowed there.
+    """
+    listed = [key for key in _ORIGIN_LISTS if overrides.get(key)]
+    if not listed or "allow_all_origins" in overrides or not base.allow_all_origins:
+        return []
+    return [
+        warning(
+            41,
+            f"{where} lists {' and '.join(listed)}, but {base_name} allows every origin there and the list does "
+            "not turn that off, so every origin is still allowed: the narrowing does nothing.",
+            "Add 'allow_all_origins': False next to the list (allow_all_origins=False in @cors_policy).",
+        )
+    ]
+
+
+def shadowed_action_problems() -> list[Problem]:
+    """W042: @cors_policy / @cors_exempt on viewset actions that a router serves from a shared route."""
+    found: list[Problem] = []
+    seen: set[tuple[object, ...]] = set()
+    for route in routes():
+        names = shadowed_action_policies(route)
+        key = (getattr(route.view, "cls", None), tuple(names))
+        if not names or key in seen:
+            continue
+        seen.add(key)
+        methods = ", ".join(f"{route.view_name}.{name}" for name in names)
+        found.append(
+            warning(
+                42,
+                f"@cors_policy/@cors_exempt on {methods} does nothing: the router serves route {route.route!r} "
+                f"for several actions ({', '.join(sorted(set(route.view.actions.values())))}), and the policy is "
+                "chosen from the route before DRF picks the action, so the viewset's own policy applies.",
+                "Decorate the viewset class, or give the action its own route with @action; "
+                "a policy on a method applies only to an @action that has a route of its own.",
+            )
+        )
+    return found
 
 
 # -- one policy ----------------------------------------------------------------------
@@ -118,7 +248,12 @@ def policy_findings(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
 
 
 def _where(scope: Scope, *keys: str) -> str:
-    """' (in CORS_URL_POLICIES[0] ...)' unless the message already names the policy through an override."""
+    """' (in CORS_URL_POLICIES[0] ...)' unless the message already names the policy through an override.
+
+    A route's findings always name the route and its view.
+    """
+    if scope.kind == "route":
+        return f" (for requests to {scope.label})"
     if scope.kind == "global" or any(key in scope.overrides for key in keys):
         return ""
     return f" (in {scope.label})"
