@@ -240,6 +240,30 @@ _CATEGORY_SAMPLES: Final = {
 _FILLERS: Final = "a1-_.xZ"
 
 
+def sample_texts(
+    source: str, flags: int = 0, *, minimal: bool = False, any_char: str = "a", limit: int = 16
+) -> list[str]:
+    """Short strings ``source`` matches, one per alternative of each ``|`` (the first always first).
+
+    ``'^(null|https://a\\.example)$'`` -> ``['null', 'https://a.example']``. A repeat is
+    taken once where it may be (``minimal``: as few times as it may be), and ``.`` stands
+    for ``any_char``. Samples that do not match after all (lookaround, back-references)
+    are left out.
+    """
+    style = _Style(minimal, any_char)
+    try:
+        parsed = list(_parser.parse(source, flags))
+        branches: list[tuple[int, int]] = []
+        _emit(parsed, {}, branches, style)
+        variants: list[dict[int, int]] = [{}]
+        variants += [{node: choice} for node, count in branches for choice in range(1, count)]
+        texts = [_emit(parsed, variant, [], style) for variant in variants[:limit]]
+    except Exception:  # an unreadable shape: no sample, the caller stays conservative
+        return []
+    # Samples are short and built to match, so checking them cannot backtrack for long.
+    return [t for t in dict.fromkeys(texts) if len(t) <= 256 and re.match(source, t, flags)]
+
+
 def sample_text(source: str, flags: int = 0) -> str | None:
     """A short string ``source`` matches from its start (the first branch, fewest repeats), or None.
 
@@ -249,7 +273,7 @@ def sample_text(source: str, flags: int = 0) -> str | None:
     """
     try:
         parsed = _parser.parse(source, flags)
-        text = _emit(list(parsed))
+        text = _emit(list(parsed), {}, [], _Style())
         return text if re.match(source, text, flags) is not None else None
     except Exception:  # an unreadable shape: no sample, the caller stays conservative
         return None
@@ -278,7 +302,16 @@ def literal_prefix(source: str, flags: int = 0) -> tuple[str, bool]:
     return "".join(prefix), False
 
 
-def _emit(items: list[tuple[Any, Any]]) -> str:
+class _Style(NamedTuple):
+    minimal: bool = False
+    any_char: str = "a"
+
+
+def _emit(items: list[tuple[Any, Any]], choices: dict[int, int], branches: list[tuple[int, int]], style: _Style) -> str:
+    """A string the parsed ``items`` match: fewest repeats; at each ``|`` the branch in ``choices``.
+
+    Every ``|`` met is recorded in ``branches`` as (its id, its number of branches).
+    """
     c = _constants
     out: list[str] = []
     for op, arg in items:
@@ -287,20 +320,24 @@ def _emit(items: list[tuple[Any, Any]]) -> str:
         elif op is c.NOT_LITERAL:
             out.append(next(ch for ch in _FILLERS if ord(ch) != arg))
         elif op is c.ANY:
-            out.append("a")
+            out.append(style.any_char)
         elif op is c.IN:
             out.append(_class_sample(arg))
         elif op is c.CATEGORY:
             out.append(_CATEGORY_SAMPLES.get(_category_name(arg), "a"))
         elif op in (c.MAX_REPEAT, c.MIN_REPEAT) or op is getattr(c, "POSSESSIVE_REPEAT", None):
-            low, _high, body = arg
-            out.append(_emit(list(body)) * low)
+            # At least one repeat where one is allowed: '.*' stands for something, not nothing.
+            low, high, body = arg
+            times = low if style.minimal else max(low, min(high, 1))
+            out.append(_emit(list(body), choices, branches, style) * times)
         elif op is c.SUBPATTERN:
-            out.append(_emit(list(arg[-1])))
+            out.append(_emit(list(arg[-1]), choices, branches, style))
         elif op is getattr(c, "ATOMIC_GROUP", None):
-            out.append(_emit(list(arg)))
+            out.append(_emit(list(arg), choices, branches, style))
         elif op is c.BRANCH:
-            out.append(_emit(list(arg[1][0])))
+            node = id(arg)
+            branches.append((node, len(arg[1])))
+            out.append(_emit(list(arg[1][choices.get(node, 0)]), choices, branches, style))
         elif op is c.AT or op in (c.ASSERT, c.ASSERT_NOT):
             continue
         else:  # group references, conditionals: not worth a guess

@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from crossorigin.checks import public_suffix, regex_lint
+from crossorigin.checks import public_suffix, regex_lint, regex_probes
 from crossorigin.checks.site import cookie_problems, csrf_problems, path_regex_problems, settings_module_problems
 from crossorigin.checks.views import Route, routes, shadowed_action_policies
 from crossorigin.fetch import FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, is_forbidden_request_header
 from crossorigin.linear_regex import NeverMatches
 from crossorigin.options import PolicyOptions
-from crossorigin.origins import FILE_ORIGIN, NULL_ORIGIN
+from crossorigin.origins import FILE_ORIGIN, NULL_ORIGIN, split_request_origin
 from crossorigin.problems import Problem, error, info, warning
 from crossorigin.registry import PolicySet
 
@@ -242,9 +242,13 @@ def shadowed_action_problems() -> list[Problem]:
 
 
 def policy_findings(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
-    """Everything risky in one policy's options."""
+    """Everything risky in one policy's options, each finding once."""
+    seen: set[tuple[object, ...]] = set()
     for check in _POLICY_CHECKS:
-        yield from check(options, scope)
+        for found in check(options, scope):
+            if found.key not in seen:
+                seen.add(found.key)
+                yield found
 
 
 def _where(scope: Scope, *keys: str) -> str:
@@ -404,6 +408,111 @@ def check_regexes(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
             )
 
 
+def check_regex_behaviour(options: PolicyOptions, scope: Scope) -> Iterator[Finding]:
+    """B1-B7 in origin regexes, found by running probe origins through the compiled matcher.
+
+    Reported with the ids of the same mistakes in the settings' text checks; a finding
+    the text checks already made for the pattern is not repeated (same key).
+    """
+    name = scope.name("allowed_origin_regexes")
+    credentials = options.allow_credentials
+    where = _where(scope, "allowed_origin_regexes")
+    where_credentials = _where(scope, "allowed_origin_regexes", "allow_credentials")
+    for pattern in options.allowed_origin_regexes:
+        source = pattern.pattern
+        found = regex_probes.probe(pattern)
+        if found.unrelated and credentials:
+            yield Finding(
+                ("E020", source),
+                error(
+                    20,
+                    f"Origin regex {source!r} in {name} accepts {found.unrelated!r}, an unrelated site, while "
+                    f"{scope.name('allow_credentials')} is on{where_credentials}: it is as good as allowing every "
+                    "origin with credentials, so every website can read your users' logged-in responses.",
+                    r"Match your own hosts only, e.g. r'^https://([a-z0-9-]+\.)*example\.com$', or turn credentials off.",
+                ),
+            )
+        if found.null:
+            if credentials:
+                yield Finding(
+                    ("E024", source),
+                    error(
+                        24,
+                        f"Origin regex {source!r} in {name} accepts the 'null' origin while "
+                        f"{scope.name('allow_credentials')} is on{where_credentials}: any sandboxed iframe or data: "
+                        "document, on any site, sends 'null' and could read your users' logged-in responses.",
+                        "Take 'null' out of the pattern; serve the calling page from a real origin and match that.",
+                    ),
+                )
+            else:
+                yield Finding(
+                    ("W020", NULL_ORIGIN, source),
+                    warning(
+                        20,
+                        f"Origin regex {source!r} in {name} accepts the 'null' origin{where}: any sandboxed iframe "
+                        "or data: document on any website sends 'null'.",
+                        "Take 'null' out of the pattern unless every response on these URLs is public.",
+                    ),
+                )
+        if found.attacker_suffix:
+            yield Finding(
+                ("W021", source),
+                warning(
+                    21,
+                    f"Origin regex {source!r} in {name} accepts {found.attacker_suffix!r}{where}: after your host "
+                    "it lets anything follow, so anyone's domain that merely starts with your host name matches.",
+                    "End the host with '$' (or an explicit port, '(:[0-9]+)?$') instead of '.*$': "
+                    r"r'^https://app\.example\.com$'.",
+                ),
+            )
+        if found.any_character_dot:
+            yield Finding(
+                ("W022", source),
+                warning(
+                    22,
+                    f"Origin regex {source!r} in {name} accepts {found.any_character_dot!r}{where}: "
+                    "a bare '.' in the host matches any character.",
+                    r"Escape the dots: 'api\.example\.com'.",
+                ),
+            )
+        if found.glued_name:
+            yield Finding(
+                ("W023", source),
+                warning(
+                    23,
+                    f"Origin regex {source!r} in {name} accepts {found.glued_name!r}{where}, another owner's "
+                    "host that merely ends in your domain's name.",
+                    r"Require a dot before the domain: r'^https://([a-z0-9-]+\.)*example\.com$'.",
+                ),
+            )
+        if found.plain_http and credentials and not _is_loopback(_host_of(found.plain_http)):
+            yield Finding(
+                ("W024", source),
+                warning(
+                    24,
+                    f"Origin regex {source!r} in {name} accepts {found.plain_http!r} while "
+                    f"{scope.name('allow_credentials')} is on{where_credentials}; anyone on the network path can "
+                    "impersonate a plain-HTTP origin.",
+                    "Match https:// only (drop 'https?'), or turn credentials off.",
+                ),
+            )
+        if found.sibling_site:
+            yield Finding(
+                ("W025", source),
+                warning(
+                    25,
+                    f"Origin regex {source!r} in {name} accepts {found.sibling_site!r}{where}: it matches every "
+                    "site under a public suffix, where anyone can register a name.",
+                    r"Match your own sites one by one (r'^https://yourname\.github\.io$'), not the whole suffix.",
+                ),
+            )
+
+
+def _host_of(origin: str) -> str:
+    parts = split_request_origin(origin)
+    return parts[1] if parts else ""
+
+
 def _is_loopback(host: str) -> bool:
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return True
@@ -500,6 +609,7 @@ _POLICY_CHECKS: Final[tuple[Callable[[PolicyOptions, Scope], Iterator[Finding]],
     check_star_lists,
     check_special_origins,
     check_regexes,
+    check_regex_behaviour,
     check_plain_http,
     check_public_suffix,
     check_forbidden_names,
