@@ -18,6 +18,7 @@ from typing import Any, Final
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
+from crossorigin import fail_closed
 from crossorigin.checker import OriginChecker, signature_problem
 from crossorigin.linear_regex import LinearPattern, NeverMatches, compile_linear
 from crossorigin.options import PolicyOptions, linear_problem
@@ -67,7 +68,10 @@ def _linear_path(pattern: re.Pattern[str], name: str, problems: list[Problem]) -
 class PolicySet:
     """Every policy of the site, compiled, and how to pick one for a request."""
 
-    def __init__(self, cors_settings: CorsSettings) -> None:
+    def __init__(self, cors_settings: CorsSettings, *, enforce_checks: bool = False) -> None:
+        # enforce_checks: no system check will run (the app is not installed), so each
+        # policy with a security error is closed here (crossorigin.fail_closed).
+        self.enforce_checks = enforce_checks
         self.settings = cors_settings
         problems: list[Problem] = list(cors_settings.problems)
         self.checker: OriginChecker | None = None
@@ -95,6 +99,10 @@ class PolicySet:
                 )
         has_checker = self.checker is not None
         self.global_policy = Policy(cors_settings.options, "global", has_checker)
+        if enforce_checks:
+            fail_closed.log_errors(problems)
+            scope = fail_closed.scope_for("global", "the CORS settings", {})
+            self.global_policy = fail_closed.guard(self.global_policy, scope, has_checker)
         # Path regexes run on every request: compiled for linear-time matching (RE2).
         self.urls_regex: PathPattern | None = None
         if cors_settings.urls_regex is not None:
@@ -105,7 +113,12 @@ class PolicySet:
             pattern = _linear_path(raw, f"{where} path regex", problems)
             options, found = cors_settings.options.merged(overrides, where)
             problems.extend(found)
-            url_policies.append((pattern, Policy(options, f"url:{pattern.pattern}", has_checker), overrides))
+            policy = Policy(options, f"url:{pattern.pattern}", has_checker)
+            if enforce_checks:
+                fail_closed.log_errors(found)
+                scope = fail_closed.scope_for("url", f"{where} ({pattern.pattern!r})", overrides, where)
+                policy = fail_closed.guard(policy, scope, has_checker)
+            url_policies.append((pattern, policy, overrides))
         self.url_policies = tuple(url_policies)
         self.problems: tuple[Problem, ...] = tuple(problems)
         self._view_policies: dict[tuple[int, ViewOverrides], Policy] = {}
@@ -141,6 +154,13 @@ class PolicySet:
         if policy is None:
             options, problems = self._view_options(index, view)
             policy = Policy(options, f"view:{view.name}", self.checker is not None)
+            if self.enforce_checks:
+                fail_closed.log_errors(problems)
+                where = "" if index < 0 else f", under CORS_URL_POLICIES[{index}]"
+                label = f"@cors_policy on {view.name}{where}"
+                policy = fail_closed.guard(
+                    policy, fail_closed.scope_for("view", label, view.as_dict(), view.name), self.checker is not None
+                )
             with self._lock:
                 self._view_policies[key] = policy
                 self._view_problems[view] = problems
@@ -185,7 +205,7 @@ def _rebuild() -> PolicySet:
     with _build_lock:
         if _current is None:
             _load_urlconf()
-            _current = PolicySet(read_settings())
+            _current = PolicySet(read_settings(), enforce_checks=fail_closed.checks_are_off())
         return _current
 
 
@@ -204,7 +224,7 @@ def _load_urlconf() -> None:
 
 
 # Settings outside CORS_* that change what a policy set contains.
-_OTHER_DEPENDENCIES: Final = frozenset({"ROOT_URLCONF"})
+_OTHER_DEPENDENCIES: Final = frozenset({"ROOT_URLCONF", "INSTALLED_APPS", "SILENCED_SYSTEM_CHECKS"})
 
 
 def reset(setting: str | None = None, **_: Any) -> None:
