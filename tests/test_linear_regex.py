@@ -148,3 +148,20 @@ def test_match_is_anchored_at_the_start_only() -> None:
     pattern = compile_linear(re.compile(r"/api/"))
     assert pattern.match("/api/items") is not None
     assert pattern.match("/v1/api/") is None
+
+
+def test_text_without_a_utf8_form_matches_nothing_and_never_raises() -> None:
+    assert compile_linear(re.compile(r"^/api/")).match("/api/\udcff") is None
+    assert LinearSet([re.compile(r"^/api/.*$")]).match("/api/\udcff") is None
+
+
+def test_a_set_too_big_for_re2_falls_back_to_each_pattern_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re2
+
+    def refuse(self: object) -> None:
+        raise re2.error("failed to compile Set")
+
+    monkeypatch.setattr(re2.Set, "Compile", refuse)
+    matcher = LinearSet([re.compile(r"https://a\.example"), re.compile(r"https://(b|c)\.example")])
+    assert matcher.match("https://c.example") == r"https://(b|c)\.example"
+    assert matcher.match("https://d.example") is None

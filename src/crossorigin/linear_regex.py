@@ -111,12 +111,18 @@ class LinearPattern:
 
     def match(self, text: str) -> object | None:
         """A match anchored at the start of ``text`` (``re.match``), or None."""
-        found: object | None = self._compiled.match(text)
+        try:
+            found: object | None = self._compiled.match(text)
+        except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form for RE2: no match
+            return None
         return found
 
     def fullmatch(self, text: str) -> object | None:
         """A match of the whole of ``text``, or None."""
-        found: object | None = self._compiled.fullmatch(text)
+        try:
+            found: object | None = self._compiled.fullmatch(text)
+        except UnicodeEncodeError:
+            return None
         return found
 
     def __repr__(self) -> str:
@@ -155,27 +161,34 @@ class LinearSet:
     configured pattern that matched.
     """
 
-    __slots__ = ("_set", "patterns")
+    __slots__ = ("_each", "_set", "patterns")
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.patterns = tuple(patterns)
         self._set: Any = None
+        # Each pattern alone, when the set as a whole exceeds RE2's memory budget.
+        self._each: tuple[LinearPattern, ...] = ()
         if not self.patterns:
             return
+        compiled = [compile_linear(pattern) for pattern in self.patterns]  # raises for one RE2 refuses
         matcher = re2.Set.FullMatchSet(_options())
-        for pattern in self.patterns:
-            try:
+        try:
+            for pattern in self.patterns:
                 matcher.Add(re2_source(pattern))
-            except re2.error as exc:
-                raise LinearRegexError(f"{pattern.pattern!r}: {_explain(exc)}") from None
-        matcher.Compile()
-        self._set = matcher
+            matcher.Compile()
+        except re2.error:
+            self._each = tuple(compiled)
+        else:
+            self._set = matcher
 
     def match(self, text: str) -> str | None:
         """The source of the first pattern that matches the whole text, or None."""
         if self._set is None:
+            return next((p.pattern for p in self._each if p.fullmatch(text) is not None), None)
+        try:
+            found = self._set.Match(text)
+        except UnicodeEncodeError:
             return None
-        found = self._set.Match(text)
         return self.patterns[min(found)].pattern if found else None
 
 
