@@ -24,6 +24,7 @@ from crossorigin.problems import Level, Problem
 # The longest normal form: a 253-character host with "*." plus scheme and port.
 ORIGIN_MAX_LENGTH: Final = 300
 
+
 def is_public_suffix(domain: str) -> bool:
     """True if anyone may register names directly under ``domain`` (``com``, ``co.uk``, ``github.io``).
 
