@@ -19,6 +19,10 @@ bench-db-origins:  ## 100,000 origins in the database: per-request cost, load ti
 	test -x .venv/bin/python || python3 -m venv .venv
 	.venv/bin/python -m pip install -q -r requirements/test.txt -e .
 	.venv/bin/python -m bench.db_origins
+bench-regex-dos:  ## the issue-13 regex patterns: worst request on a 512-char Origin / 8 KB path (< 10 ms)
+	test -x .venv/bin/python || python3 -m venv .venv
+	.venv/bin/python -m pip install -q -e .
+	.venv/bin/python -m bench.regex_dos
 .PHONY: bench-e2e
 bench-e2e:  ## requests/second under gunicorn + wrk: none vs django-cors-headers vs ours
 	./scripts/bench.sh e2e

@@ -302,15 +302,71 @@ def test_a_view_policy_gets_the_same_security_checks_as_the_globals() -> None:
     assert global_errors == view_errors
 
 
-def test_decorating_does_not_wrap_the_view() -> None:
+def test_decorating_wraps_the_view_and_leaves_it_unchanged() -> None:
     def view(request: HttpRequest) -> HttpResponse:
         return HttpResponse()
 
-    assert cors_policy(allow_all_origins=True)(view) is view
-    assert cors_exempt(view) is view
-    found = view_overrides(view)
+    policy = cors_policy(allow_all_origins=True)(view)
+    assert policy is not view
+    assert policy.__wrapped__ is view  # type: ignore[attr-defined]
+    assert policy.__name__ == view.__name__
+    assert view_overrides(view) is None
+    exempt = cors_exempt(policy)
+    found = view_overrides(exempt)
     assert found is not None
     assert found.exempt  # the last decorator applied wins
+    assert not view_overrides(policy).exempt  # type: ignore[union-attr]
+
+
+SHARED = "tests.shared_view_urls"
+
+
+@pytest.mark.urls(SHARED)
+@pytest.mark.parametrize("kind", ["fn", "async", "class", "api"])
+def test_decorating_a_shared_view_for_one_route_leaves_the_others_alone(send: Send, kind: str) -> None:
+    from tests.shared_view_urls import OPEN_ORIGIN
+
+    assert_cors_allowed(send("GET", f"/{kind}/open/", {"origin": OPEN_ORIGIN}), OPEN_ORIGIN)
+    preflight = send.preflight(f"/{kind}/open/", OPEN_ORIGIN, "GET")
+    assert_cors_allowed(preflight, OPEN_ORIGIN)
+    for response in (
+        send("GET", f"/{kind}/plain/", {"origin": OPEN_ORIGIN}),
+        send.preflight(f"/{kind}/plain/", OPEN_ORIGIN, "GET"),
+    ):
+        assert_cors_denied(response)
+        assert acao(response) is None
+    assert_cors_allowed(send("GET", f"/{kind}/plain/", {"origin": GLOBAL_ORIGIN}), GLOBAL_ORIGIN)
+
+
+@pytest.mark.urls(SHARED)
+@pytest.mark.parametrize("route", ["/as-view/open/", "/api/open-as-view/", "/set/open/items/"])
+def test_decorating_an_as_view_result_or_a_viewset_for_one_route(send: Send, route: str) -> None:
+    from tests.shared_view_urls import OPEN_ORIGIN
+
+    response = send("GET", route, {"origin": OPEN_ORIGIN})
+    assert response.status_code == 200
+    assert_cors_allowed(response, OPEN_ORIGIN)
+    assert_cors_denied(send("GET", "/set/plain/items/", {"origin": OPEN_ORIGIN}))
+    assert_cors_denied(send("GET", "/class/plain/", {"origin": OPEN_ORIGIN}))
+
+
+@pytest.mark.urls(SHARED)
+def test_an_exempt_route_leaves_the_shared_function_alone(send: Send) -> None:
+    from tests import shared_view_urls
+
+    assert cors_headers(send("GET", "/fn/exempt/", {"origin": GLOBAL_ORIGIN})) == {}
+    assert_cors_allowed(send("GET", "/fn/plain/", {"origin": GLOBAL_ORIGIN}), GLOBAL_ORIGIN)
+    assert view_overrides(shared_view_urls.document) is None
+    assert view_overrides(shared_view_urls.SharedView.as_view()) is None
+    assert view_overrides(shared_view_urls.SharedViewSet.as_view({"get": "list"})) is None
+
+
+def test_a_wrapped_async_view_stays_async() -> None:
+    from asgiref.sync import iscoroutinefunction
+
+    from tests.shared_view_urls import async_document
+
+    assert iscoroutinefunction(cors_policy(allow_all_origins=True)(async_document))
 
 
 def test_the_decision_names_the_view_policy(send: Send) -> None:

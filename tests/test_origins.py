@@ -217,14 +217,15 @@ def test_regex_with_groups_names_the_right_pattern() -> None:
     assert matcher.match("https://d.example") == patterns[2].pattern
 
 
-def test_regexes_that_cannot_be_joined_are_tried_alone() -> None:
+def test_flagged_patterns_keep_their_flags_and_unrunnable_ones_match_nothing() -> None:
     flagged = re.compile(r"https://API\.example", re.IGNORECASE)
     backref = re.compile(r"https://(\w)\1\.example")
     named_ref = re.compile(r"https://(?P<x>\w)(?P=x)\.example")
     matcher = RegexMatcher([flagged, backref, named_ref, re.compile(r"https://plain\.example")])
     assert matcher.match("https://api.example") == flagged.pattern
-    assert matcher.match("https://aa.example") == backref.pattern
-    assert matcher.match("https://ab.example") is None
+    # RE2 cannot run back-references: refused (crossorigin.E025) and failing closed.
+    assert matcher.refused == (backref, named_ref)
+    assert matcher.match("https://aa.example") is None
     assert matcher.match("https://plain.example") == r"https://plain\.example"
 
 
@@ -240,3 +241,52 @@ def test_empty_regex_matcher() -> None:
     matcher = RegexMatcher([])
     assert not matcher
     assert matcher.match("https://example.com") is None
+
+
+# -- issue 13 item 7: UTS 46 non-transitional IDNA, as browsers ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("configured", "normal"),
+    [
+        ("https://faß.de", "https://xn--fa-hia.de"),  # IDNA 2003 made this fass.de, another domain
+        ("https://FAß.de", "https://xn--fa-hia.de"),
+        ("https://*.faß.de", "https://*.xn--fa-hia.de"),
+        ("https://βόλος.com", "https://xn--nxasmm1c.com"),  # the final sigma is kept (IDNA 2003 mapped it)
+        ("https://bücher.example", "https://xn--bcher-kva.example"),
+    ],
+)
+def test_unicode_hosts_are_converted_with_uts46_non_transitional(configured: str, normal: str) -> None:
+    assert parse_origin(configured).serialize() == normal
+
+
+# -- issue 13 item 9: numeric wildcards, malformed request origins --------------------------------
+
+
+@pytest.mark.parametrize(
+    "pattern", ["https://*.0.0.1", "https://*.10.0.0.1", "http://*.1:*", "https://*.example.123", "https://*.0x7f"]
+)
+def test_a_wildcard_over_numeric_labels_is_refused(pattern: str) -> None:
+    with pytest.raises(OriginError, match="IP address or numeric labels"):
+        parse_origin(pattern)
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://.example.com",
+        "https://a..example.com",
+        "https://example.com.",
+        "https://exa%6dple.com",
+        "https://%2e",
+        "https://example.com:65536",
+        "https://example.com:99999",
+    ],
+)
+def test_request_origins_with_empty_labels_percent_or_big_ports_are_malformed(origin: str) -> None:
+    assert not is_well_formed_request_origin(origin)
+
+
+@pytest.mark.parametrize("origin", ["https://example.com:65535", "https://a-b.example.com:1", "http://[::1]:8000"])
+def test_request_origins_at_the_edges_stay_well_formed(origin: str) -> None:
+    assert is_well_formed_request_origin(origin)

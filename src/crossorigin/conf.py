@@ -70,7 +70,7 @@ class Settings:
     @property
     def CORS_URLS_REGEX(self) -> str | re.Pattern[str]:
         """The paths CORS applies to: the default string, or the compiled pattern."""
-        pattern = _global().urls_regex
+        pattern = _global().settings.urls_regex
         return DEFAULT_URLS_REGEX if pattern is None else pattern
 
     @property

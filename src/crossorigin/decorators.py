@@ -5,16 +5,19 @@ Both work on function views, on class-based views (decorate the class, or its
 (decorate the class, or an ``@action`` method for that action's own route; with
 ``@api_view`` put it above or below, where DRF's own decorators go). The overrides use
 the keys of ``CORS_URL_POLICIES`` and are laid over the URL policy for the path, then
-the global settings. Nothing wraps the view: the decorator only records the overrides,
-which the middleware reads from the view Django resolved (or, for a preflight, from
+the global settings. The decorator returns a new view (a wrapper, or a subclass for a
+class) that carries the overrides, so the view it was given is never changed; the
+middleware reads them from the view Django resolved (or, for a preflight, from
 resolving the path itself).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.exceptions import ImproperlyConfigured
 
 from crossorigin.options import OVERRIDE_KEYS
@@ -34,16 +37,54 @@ def views_are_decorated() -> bool:
     return _registry["used"]
 
 
-def _name_of(view: Any) -> str:
+def name_of(view: Any) -> str:
+    """A view's dotted name for messages; an ``as_view()`` result is named by its class."""
+    view = getattr(view, "view_class", None) or getattr(view, "cls", None) or view
     module = getattr(view, "__module__", "")
     name = getattr(view, "__qualname__", None) or getattr(view, "__name__", None) or repr(view)
+    if "<locals>" in str(name):  # DRF's @api_view class: its __name__ is the function's
+        name = getattr(view, "__name__", name)
     return f"{module}.{name}" if module else str(name)
 
 
 def _attach(view: V, overrides: ViewOverrides) -> V:
-    setattr(view, VIEW_ATTRIBUTE, overrides)
+    """A new view carrying ``overrides``; the view passed in is left as it was.
+
+    A function (or an ``as_view()`` result, or a method) is wrapped as Django's own view
+    decorators do, ``functools.wraps`` carrying along what Django and DRF set on it
+    (``view_class``, ``cls``, ``actions``, ``csrf_exempt``, an ``@action``'s
+    ``mapping``). A class is subclassed under the same name. So decorating a shared
+    view for one route in ``urls.py`` leaves every other route that serves it alone.
+    """
+    wrapped: Any
+    if isinstance(view, type):
+        wrapped = type(
+            view.__name__,
+            (view,),
+            {VIEW_ATTRIBUTE: overrides, "__module__": view.__module__, "__qualname__": view.__qualname__},
+        )
+    elif callable(view):
+        wrapped = _wrap(view)
+        setattr(wrapped, VIEW_ATTRIBUTE, overrides)
+    else:
+        raise TypeError(f"@cors_policy and @cors_exempt decorate views, not {type(view).__name__} objects.")
     _registry["used"] = True
-    return view
+    return cast("V", wrapped)
+
+
+def _wrap(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A function that calls ``view``, sync or async as the view is, with its metadata."""
+    if iscoroutinefunction(view):
+
+        async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+            return await view(*args, **kwargs)
+
+        return markcoroutinefunction(functools.wraps(view)(async_wrapper))
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, **kwargs)
+
+    return functools.wraps(view)(wrapper)
 
 
 def cors_policy(**overrides: Any) -> Callable[[V], V]:
@@ -56,14 +97,14 @@ def cors_policy(**overrides: Any) -> Callable[[V], V]:
     items = tuple(sorted((key, freeze(value)) for key, value in overrides.items()))
 
     def decorate(view: V) -> V:
-        return _attach(view, ViewOverrides(items=items, name=_name_of(view)))
+        return _attach(view, ViewOverrides(items=items, name=name_of(view)))
 
     return decorate
 
 
 def cors_exempt(view: V) -> V:
     """Turn CORS off for a view: no CORS headers, and its preflights reach the view."""
-    return _attach(view, ViewOverrides(items=(), exempt=True, name=_name_of(view)))
+    return _attach(view, ViewOverrides(items=(), exempt=True, name=name_of(view)))
 
 
 def view_overrides(view_func: Any) -> ViewOverrides | None:

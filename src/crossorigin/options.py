@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from crossorigin.defaults import default_headers, default_methods
+from crossorigin.linear_regex import LinearRegexError, compile_linear
 from crossorigin.origins import OriginError, ParsedOrigin, parse_origin
 from crossorigin.problems import Problem, error, info
 
@@ -179,19 +180,42 @@ def validate_regexes(value: object, name: str) -> tuple[tuple[re.Pattern[str], .
         return (), [error(6, f"{name} should be a list of regular expressions, not {type(value).__name__}.")]
     compiled: list[re.Pattern[str]] = []
     for item in items:
+        pattern: re.Pattern[str] | None = None
         if isinstance(item, re.Pattern):
             if isinstance(item.pattern, str):
-                compiled.append(item)
+                pattern = item
             else:
                 problems.append(error(6, f"{name} contains a bytes pattern {item.pattern!r}; use a str pattern."))
         elif isinstance(item, str):
             try:
-                compiled.append(re.compile(item))
+                pattern = re.compile(item)
             except re.error as exc:
                 problems.append(error(7, f"{name} contains {item!r}, which is not a valid regular expression: {exc}."))
         else:
             problems.append(error(6, f"{name} should contain only strings or compiled patterns; found {item!r}."))
+        if pattern is None:
+            continue
+        refusal = linear_problem(pattern, name)
+        if refusal is not None:
+            problems.append(refusal)  # left out: it matches no origin (fail closed)
+        else:
+            compiled.append(pattern)
     return tuple(compiled), problems
+
+
+def linear_problem(pattern: re.Pattern[str], name: str) -> Problem | None:
+    """crossorigin.E025 if the linear-time engine cannot run ``pattern`` (from setting ``name``)."""
+    try:
+        compile_linear(pattern)
+    except LinearRegexError as exc:
+        return error(
+            25,
+            f"{name} contains {pattern.pattern!r}: {exc}. Without a linear-time match one request could cost "
+            "seconds, so the pattern is not used (it matches nothing).",
+            "Rewrite it without back-references, lookaround, conditionals or re.VERBOSE; an origin is "
+            r"scheme://host[:port], e.g. r'^https://([a-z0-9-]+\.)*example\.com$'.",
+        )
+    return None
 
 
 def validate_bool(value: object, name: str) -> tuple[bool, list[Problem]]:

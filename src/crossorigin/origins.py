@@ -20,6 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+import idna
+
+from crossorigin.linear_regex import LinearRegexError, LinearSet, compile_linear
+
 # A browser's Origin is scheme://host[:port] or "null"; a DNS name is at most 253
 # characters, so anything much longer is hostile or broken. Bounding it also bounds
 # the work any regex does on it.
@@ -37,14 +41,20 @@ ANY_PORT: Final = "*"
 # What a request's Origin may look like once it is known not to be "null". Hosts are
 # registered names (ASCII, punycode) or bracketed IPv6; no spaces, no CR/LF, no path.
 # Any value that fails this is refused before a regex, wildcard or checker sees it.
+# Labels are non-empty (no '.example.com', 'a..b' or trailing '.'), a host has no '%'
+# (browsers send hosts percent-decoded and punycoded), and the port is at most 65535
+# (checked after the match).
 _REQUEST_ORIGIN_RE: Final = re.compile(
     r"[A-Za-z][A-Za-z0-9+.\-]*://"
-    r"(?:[A-Za-z0-9\-._~%]+|\[[0-9A-Fa-f:.]+\])?"
-    r"(?::[0-9]{1,5})?"
+    r"(?:[A-Za-z0-9\-_~]+(?:\.[A-Za-z0-9\-_~]+)*|\[[0-9A-Fa-f:.]+\])?"
+    r"(?::([0-9]{1,5}))?"
 )
+PORT_MAX: Final = 65535
 _SCHEME_RE: Final = re.compile(r"[a-z][a-z0-9+.\-]*")
 _LABEL_RE: Final = re.compile(r"(?!-)[a-z0-9_\-]{1,63}(?<!-)")
 _IPV6_RE: Final = re.compile(r"\[[0-9a-f:.]+\]")
+# A label a browser's URL parser reads as a number (decimal or 0x-hex), making the host IPv4.
+_NUMERIC_LABEL_RE: Final = re.compile(r"[0-9]+|0x[0-9a-f]*")
 
 
 class OriginError(ValueError):
@@ -120,6 +130,13 @@ def parse_origin(value: str) -> ParsedOrigin:
             "(https://*.example.com) or a port of '*' (http://localhost:*) is accepted"
         )
     host = _normalise_host(host)
+    if subdomains and (host.startswith("[") or _NUMERIC_LABEL_RE.fullmatch(host.rpartition(".")[2])):
+        # Browsers read a host that ends in a number as an IPv4 address, which has no
+        # subdomains: 'https://*.0.0.1' would match 'https://10.0.0.1'.
+        raise OriginError(
+            f"puts '*.' in front of {host!r}, an IP address or numeric labels, which has no subdomains "
+            f"(it would match other addresses such as '{scheme}://10.{host}'); list each address exactly"
+        )
     if port is not None and port != ANY_PORT and DEFAULT_PORTS.get(scheme) == port:
         port = None
     return ParsedOrigin(scheme=scheme, host=host, port=port, subdomains=subdomains)
@@ -154,9 +171,11 @@ def _normalise_host(host: str) -> str:
             raise OriginError(f"has an invalid IPv6 host {host!r}")
         return lowered
     if not lowered.isascii():
+        # UTS 46 non-transitional, as browsers do: 'faß.de' is xn--fa-hia.de, not fass.de
+        # (Python's own "idna" codec is IDNA 2003, which maps it to another domain).
         try:
-            lowered = lowered.encode("idna").decode("ascii")
-        except UnicodeError as exc:
+            lowered = idna.encode(lowered, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError) as exc:
             raise OriginError(f"has a host that is not a valid domain name: {exc}") from None
     labels = lowered.split(".")
     if len(lowered) > 253 or not all(_LABEL_RE.fullmatch(label) for label in labels):
@@ -168,7 +187,13 @@ def is_well_formed_request_origin(origin: str) -> bool:
     """True if a request's Origin header looks like something a browser sends."""
     if len(origin) > ORIGIN_MAX_LENGTH:
         return False
-    return origin in SPECIAL_ORIGINS or _REQUEST_ORIGIN_RE.fullmatch(origin) is not None
+    if origin in SPECIAL_ORIGINS:
+        return True
+    found = _REQUEST_ORIGIN_RE.fullmatch(origin)
+    if found is None:
+        return False
+    port = found.group(1)
+    return port is None or int(port) <= PORT_MAX
 
 
 def split_request_origin(origin: str) -> tuple[str, str, int | None] | None:
@@ -231,46 +256,32 @@ class WildcardMatcher:
 class RegexMatcher:
     """Matches request origins against configured regexes, each against the whole origin.
 
-    The patterns are joined into one alternation, each wrapped in a group, so one call
-    into the regex engine tests them all and the outermost group that matched names
-    the pattern. Patterns that cannot be joined (their own flags, numbered
-    back-references, clashing group names) are tried one by one after it.
+    The patterns run side by side in one RE2 set (``crossorigin.linear_regex``), so one
+    linear pass tests them all, each keeps its own groups (nothing is joined into one
+    source whose group numbers would shift), and the first configured pattern that
+    matched is named. A pattern RE2 cannot run is left out: it matches nothing, and the
+    settings check reports it (crossorigin.E025).
     """
 
-    __slots__ = ("_combined", "_group_to_pattern", "_separate", "patterns")
+    __slots__ = ("_set", "patterns", "refused")
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.patterns: tuple[re.Pattern[str], ...] = tuple(patterns)
-        joinable = [p for p in self.patterns if p.flags == re.UNICODE and not _BACKREF_RE.search(p.pattern)]
-        self._combined: re.Pattern[str] | None = None
-        self._group_to_pattern: dict[int, str] = {}
-        if joinable:
-            group = 1
-            for pattern in joinable:
-                self._group_to_pattern[group] = pattern.pattern
-                group += 1 + pattern.groups
+        usable: list[re.Pattern[str]] = []
+        refused: list[re.Pattern[str]] = []
+        for pattern in self.patterns:
             try:
-                self._combined = re.compile("|".join(f"({p.pattern})" for p in joinable))
-            except re.error:
-                self._combined = None
-                self._group_to_pattern = {}
-                joinable = []
-        self._separate = tuple(p for p in self.patterns if p not in joinable)
+                compile_linear(pattern)
+            except LinearRegexError:
+                refused.append(pattern)
+            else:
+                usable.append(pattern)
+        self.refused: tuple[re.Pattern[str], ...] = tuple(refused)
+        self._set = LinearSet(usable)
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
 
     def match(self, origin: str) -> str | None:
         """The source of a pattern that fully matches the origin, or None."""
-        if self._combined is not None:
-            found = self._combined.fullmatch(origin)
-            if found is not None and found.lastindex is not None:
-                return self._group_to_pattern[found.lastindex]
-        for pattern in self._separate:
-            if pattern.fullmatch(origin) is not None:
-                return pattern.pattern
-        return None
-
-
-# A numbered back-reference would point at the wrong group once patterns are joined.
-_BACKREF_RE: Final = re.compile(r"\\[1-9]|\(\?P=")
+        return self._set.match(origin)

@@ -18,8 +18,10 @@ from typing import Any, Final
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
+from crossorigin import fail_closed
 from crossorigin.checker import OriginChecker, signature_problem
-from crossorigin.options import PolicyOptions
+from crossorigin.linear_regex import LinearPattern, NeverMatches, compile_linear
+from crossorigin.options import PolicyOptions, linear_problem
 from crossorigin.policy import Decision, Policy, Reason
 from crossorigin.problems import Problem, error
 from crossorigin.settings import CorsSettings, read_settings
@@ -47,10 +49,29 @@ def freeze(value: object) -> Hashable:
     return value
 
 
+PathPattern = LinearPattern | NeverMatches
+# What crossorigin.settings compiles in place of a path regex it reported as invalid.
+FAIL_CLOSED_PATTERN: Final = "(?!)"
+
+
+def _linear_path(pattern: re.Pattern[str], name: str, problems: list[Problem]) -> PathPattern:
+    """A path regex compiled for linear-time matching; one RE2 cannot run matches nothing."""
+    if pattern.pattern == FAIL_CLOSED_PATTERN:  # the settings reader's stand-in for an invalid regex
+        return NeverMatches(pattern.pattern)
+    refusal = linear_problem(pattern, name)
+    if refusal is not None:
+        problems.append(refusal)
+        return NeverMatches(pattern.pattern)
+    return compile_linear(pattern)
+
+
 class PolicySet:
     """Every policy of the site, compiled, and how to pick one for a request."""
 
-    def __init__(self, cors_settings: CorsSettings) -> None:
+    def __init__(self, cors_settings: CorsSettings, *, enforce_checks: bool = False) -> None:
+        # enforce_checks: no system check will run (the app is not installed), so each
+        # policy with a security error is closed here (crossorigin.fail_closed).
+        self.enforce_checks = enforce_checks
         self.settings = cors_settings
         problems: list[Problem] = list(cors_settings.problems)
         self.checker: OriginChecker | None = None
@@ -78,13 +99,26 @@ class PolicySet:
                 )
         has_checker = self.checker is not None
         self.global_policy = Policy(cors_settings.options, "global", has_checker)
-        self.urls_regex = cors_settings.urls_regex
-        url_policies: list[tuple[re.Pattern[str], Policy, Mapping[str, object]]] = []
-        for index, (pattern, overrides) in enumerate(cors_settings.url_policies):
+        if enforce_checks:
+            fail_closed.log_errors(problems)
+            scope = fail_closed.scope_for("global", "the CORS settings", {})
+            self.global_policy = fail_closed.guard(self.global_policy, scope, has_checker)
+        # Path regexes run on every request: compiled for linear-time matching (RE2).
+        self.urls_regex: PathPattern | None = None
+        if cors_settings.urls_regex is not None:
+            self.urls_regex = _linear_path(cors_settings.urls_regex, "CORS_URLS_REGEX", problems)
+        url_policies: list[tuple[PathPattern, Policy, Mapping[str, object]]] = []
+        for index, (raw, overrides) in enumerate(cors_settings.url_policies):
             where = f"CORS_URL_POLICIES[{index}]"
+            pattern = _linear_path(raw, f"{where} path regex", problems)
             options, found = cors_settings.options.merged(overrides, where)
             problems.extend(found)
-            url_policies.append((pattern, Policy(options, f"url:{pattern.pattern}", has_checker), overrides))
+            policy = Policy(options, f"url:{pattern.pattern}", has_checker)
+            if enforce_checks:
+                fail_closed.log_errors(found)
+                scope = fail_closed.scope_for("url", f"{where} ({pattern.pattern!r})", overrides, where)
+                policy = fail_closed.guard(policy, scope, has_checker)
+            url_policies.append((pattern, policy, overrides))
         self.url_policies = tuple(url_policies)
         self.problems: tuple[Problem, ...] = tuple(problems)
         self._view_policies: dict[tuple[int, ViewOverrides], Policy] = {}
@@ -120,6 +154,13 @@ class PolicySet:
         if policy is None:
             options, problems = self._view_options(index, view)
             policy = Policy(options, f"view:{view.name}", self.checker is not None)
+            if self.enforce_checks:
+                fail_closed.log_errors(problems)
+                where = "" if index < 0 else f", under CORS_URL_POLICIES[{index}]"
+                label = f"@cors_policy on {view.name}{where}"
+                policy = fail_closed.guard(
+                    policy, fail_closed.scope_for("view", label, view.as_dict(), view.name), self.checker is not None
+                )
             with self._lock:
                 self._view_policies[key] = policy
                 self._view_problems[view] = problems
@@ -164,7 +205,7 @@ def _rebuild() -> PolicySet:
     with _build_lock:
         if _current is None:
             _load_urlconf()
-            _current = PolicySet(read_settings())
+            _current = PolicySet(read_settings(), enforce_checks=fail_closed.checks_are_off())
         return _current
 
 
@@ -183,7 +224,7 @@ def _load_urlconf() -> None:
 
 
 # Settings outside CORS_* that change what a policy set contains.
-_OTHER_DEPENDENCIES: Final = frozenset({"ROOT_URLCONF"})
+_OTHER_DEPENDENCIES: Final = frozenset({"ROOT_URLCONF", "INSTALLED_APPS", "SILENCED_SYSTEM_CHECKS"})
 
 
 def reset(setting: str | None = None, **_: Any) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from crossorigin.checks import public_suffix
 from crossorigin.contrib.origins.validators import checked_origin, credentials_in_use, is_loopback, is_public_suffix
 
 
@@ -62,14 +61,12 @@ def test_wildcards_over_public_suffixes_are_refused(pattern: str) -> None:
     assert "public suffix" in caught.value.messages[0]
 
 
-def test_the_built_in_list_stands_in_when_the_public_suffix_package_is_missing(monkeypatch: Any) -> None:
-    monkeypatch.setattr(public_suffix, "is_public_suffix", lambda domain: None)
-    assert is_public_suffix("github.io")
-    assert is_public_suffix("co.uk")
-    assert is_public_suffix("com")
-    assert not is_public_suffix("example.com")
+@pytest.mark.parametrize("pattern", ["https://*.corp", "https://*.com"])
+def test_wildcards_over_a_single_label_are_refused_even_off_the_list(pattern: str) -> None:
+    assert is_public_suffix(pattern.rpartition("*.")[2])
     with pytest.raises(ValidationError):
-        checked_origin("https://*.herokuapp.com", credentials=False)
+        checked_origin(pattern, credentials=False)
+    assert not is_public_suffix("example.com")
 
 
 @pytest.mark.parametrize("pattern", ["https://*.127.0.0.1", "https://*.10.0.0.1"])
@@ -115,3 +112,14 @@ def test_credentials_in_use_follows_every_policy(settings: Any) -> None:
     settings.CORS_ALLOW_CREDENTIALS = False
     settings.ROOT_URLCONF = "tests.contrib.credentials_urls"  # a @cors_policy(allow_credentials=True) view
     assert credentials_in_use()
+
+
+@pytest.mark.parametrize("pattern", ["https://*.0.0.1", "https://*.1.2", "https://*.example.123"])
+def test_wildcards_over_numeric_labels_are_refused(pattern: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        checked_origin(pattern, credentials=False)
+    assert "numeric labels" in caught.value.messages[0]
+
+
+def test_unicode_hosts_are_stored_in_uts46_non_transitional_form() -> None:
+    assert checked_origin("https://faß.de", credentials=False)[0] == "https://xn--fa-hia.de"

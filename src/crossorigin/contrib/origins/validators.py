@@ -24,111 +24,14 @@ from crossorigin.problems import Level, Problem
 # The longest normal form: a 253-character host with "*." plus scheme and port.
 ORIGIN_MAX_LENGTH: Final = 300
 
-# Used only when the optional Public Suffix List package is missing (see
-# crossorigin.checks.public_suffix, shared with the settings' security checks): the country
-# second levels and hosting platforms seen most often. Every bare top-level name is
-# then refused as well.
-PUBLIC_SUFFIXES: Final = frozenset(
-    {
-        # Country code second-level domains.
-        *(
-            f"{second}.{country}"
-            for country, seconds in {
-                "uk": ("co", "org", "me", "ltd", "plc", "net", "sch", "ac", "gov", "nhs", "police"),
-                "au": ("com", "net", "org", "edu", "gov", "asn", "id"),
-                "nz": ("co", "net", "org", "ac", "govt", "school", "geek"),
-                "jp": ("co", "ne", "or", "ac", "ad", "ed", "go", "gr", "lg"),
-                "br": ("com", "net", "org", "gov", "edu", "art", "blog", "app"),
-                "in": ("co", "net", "org", "firm", "gen", "ind", "ac", "edu", "res", "gov"),
-                "za": ("co", "org", "net", "gov", "ac", "web"),
-                "kr": ("co", "ne", "or", "re", "pe", "go", "ac"),
-                "cn": ("com", "net", "org", "gov", "edu", "ac"),
-                "tw": ("com", "net", "org", "idv", "gov", "edu"),
-                "hk": ("com", "net", "org", "gov", "edu", "idv"),
-                "sg": ("com", "net", "org", "gov", "edu", "per"),
-                "mx": ("com", "net", "org", "gob", "edu"),
-                "ar": ("com", "net", "org", "gob", "edu", "int"),
-                "tr": ("com", "net", "org", "gen", "biz", "info", "web", "gov", "edu"),
-                "il": ("co", "org", "net", "ac", "gov", "muni"),
-                "id": ("co", "or", "web", "net", "ac", "go", "my", "biz"),
-                "my": ("com", "net", "org", "gov", "edu", "name"),
-                "ph": ("com", "net", "org", "gov", "edu"),
-                "ua": ("com", "net", "org", "in", "kiev", "gov", "edu"),
-                "ru": ("com", "net", "org", "pp", "msk", "spb"),
-                "pl": ("com", "net", "org", "info", "biz", "waw", "gov", "edu"),
-                "fr": ("asso", "com", "nom", "gouv", "tm"),
-                "es": ("com", "nom", "org", "gob", "edu"),
-                "it": ("gov", "edu"),
-                "eg": ("com", "net", "org", "gov", "edu"),
-                "ng": ("com", "net", "org", "gov", "edu", "name"),
-                "ke": ("co", "or", "ne", "go", "ac", "sc"),
-                "pk": ("com", "net", "org", "gov", "edu"),
-                "vn": ("com", "net", "org", "gov", "edu"),
-                "th": ("co", "in", "or", "net", "go", "ac"),
-                "sa": ("com", "net", "org", "gov", "edu"),
-                "ae": ("co", "net", "org", "gov", "ac"),
-            }.items()
-            for second in seconds
-        ),
-        # Hosting platforms that give every customer a subdomain.
-        "github.io",
-        "gitlab.io",
-        "herokuapp.com",
-        "herokudns.com",
-        "vercel.app",
-        "now.sh",
-        "netlify.app",
-        "netlify.com",
-        "pages.dev",
-        "workers.dev",
-        "web.app",
-        "firebaseapp.com",
-        "appspot.com",
-        "azurewebsites.net",
-        "azurestaticapps.net",
-        "cloudapp.net",
-        "cloudfront.net",
-        "amazonaws.com",
-        "s3.amazonaws.com",
-        "elasticbeanstalk.com",
-        "blogspot.com",
-        "wordpress.com",
-        "glitch.me",
-        "repl.co",
-        "replit.app",
-        "onrender.com",
-        "fly.dev",
-        "railway.app",
-        "deno.dev",
-        "ngrok.io",
-        "ngrok-free.app",
-        "trycloudflare.com",
-        "surge.sh",
-        "readthedocs.io",
-        "pythonanywhere.com",
-        "codesandbox.io",
-        "stackblitz.io",
-        "bitbucket.io",
-        "myshopify.com",
-        "wixsite.com",
-        "squarespace.com",
-        "dyndns.org",
-        "duckdns.org",
-        "no-ip.org",
-    }
-)
-
 
 def is_public_suffix(domain: str) -> bool:
     """True if anyone may register names directly under ``domain`` (``com``, ``co.uk``, ``github.io``).
 
-    Asks the Public Suffix List when its package is installed, the short list above otherwise.
+    Any single label counts, known to the Public Suffix List or not (an intranet's ``corp``).
     """
     domain = domain.lower().rstrip(".")
-    answer = public_suffix.is_public_suffix(domain)
-    if answer is not None:
-        return answer
-    return "." not in domain or domain in PUBLIC_SUFFIXES
+    return "." not in domain or public_suffix.is_public_suffix(domain)
 
 
 def is_ip_address(host: str) -> bool:

@@ -1,0 +1,167 @@
+"""Issue 13 items 3 and 8: configured regexes run in linear time (RE2), or are refused.
+
+The timing goal (no request above 10 ms on a 512-character Origin or an 8 KB path)
+lives in the benchmark (``bench/regex_dos.py``); here the tests prove the hostile
+inputs reach the linear engine and are answered, and pin the translation rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import override_settings
+
+from crossorigin import registry
+from crossorigin.checks import check_settings
+from crossorigin.linear_regex import LinearPattern, LinearRegexError, LinearSet, NeverMatches, compile_linear
+from crossorigin.policy import Reason, decide
+from tests.conftest import Send
+from tests.cors_asserts import allowed, refused
+
+# The issue's patterns: "any subdomain" and "any path under /api/", both exponential in re.
+ORIGIN_BOMB = r"^https://([a-z0-9]+-?)+\.example\.com$"
+PATH_BOMB = r"^/api/([a-z0-9]+/?)+$"
+HOSTILE_ORIGIN = "https://" + "a" * 492 + ".example.org"
+HOSTILE_PATH = "/api/" + "a" * 8186 + "!"
+
+
+def test_the_pathological_origin_regex_is_matched_by_re2() -> None:
+    with override_settings(CORS_ALLOWED_ORIGIN_REGEXES=[ORIGIN_BOMB]):
+        policy = registry.current().global_policy
+        assert isinstance(policy.regexes._set, LinearSet)
+        assert policy.regexes._set.patterns == (re.compile(ORIGIN_BOMB),)
+        assert len(HOSTILE_ORIGIN) == 512
+        assert decide(policy, HOSTILE_ORIGIN).reason is Reason.ORIGIN_NOT_ALLOWED
+        assert decide(policy, "https://a-b-c.example.com").reason is Reason.ALLOWED_REGEX
+
+
+def test_the_pathological_urls_regex_is_matched_by_re2() -> None:
+    with override_settings(CORS_URLS_REGEX=PATH_BOMB):
+        policies = registry.current()
+        assert isinstance(policies.urls_regex, LinearPattern)
+        assert len(HOSTILE_PATH) == 8192
+        assert policies.url_policy(HOSTILE_PATH)[2] is False
+        assert policies.url_policy("/api/a/b/c")[2] is True
+
+
+def test_url_policy_regexes_are_matched_by_re2() -> None:
+    with override_settings(CORS_URL_POLICIES=[(PATH_BOMB, {"allow_all_origins": True})]):
+        pattern = registry.current().url_policies[0][0]
+        assert isinstance(pattern, LinearPattern)
+        assert registry.current().url_policy(HOSTILE_PATH)[0] == -1
+
+
+def test_hostile_inputs_through_the_middleware(send: Send) -> None:
+    with override_settings(CORS_ALLOWED_ORIGIN_REGEXES=[ORIGIN_BOMB], CORS_URLS_REGEX=r"^/api/([a-z0-9]+/?)+$"):
+        assert refused(send("GET", "/api/items/", {"Origin": HOSTILE_ORIGIN})) is None
+        assert allowed(send("GET", "/api/items/", {"Origin": "https://a-b.example.com"}), "https://a-b.example.com")
+        response = send("GET", HOSTILE_PATH, {"Origin": "https://a-b.example.com"})
+        assert refused(response) is None
+
+
+@pytest.mark.parametrize(
+    "source",
+    [r"^https://(\w)\1\.example$", r"^https://(?!evil)\w+\.example$", r"^(a)?(?(1)b|c)$", r"^(?>a+)$"],
+)
+def test_patterns_re2_cannot_run_are_refused_with_e040_naming_them(source: str) -> None:
+    with override_settings(CORS_ALLOWED_ORIGIN_REGEXES=[source, r"^https://ok\.example$"]):
+        messages = [m for m in check_settings() if m.id == "crossorigin.E025"]
+        assert len(messages) == 1
+        assert repr(source) in messages[0].msg
+        assert "CORS_ALLOWED_ORIGIN_REGEXES" in messages[0].msg
+        policy = registry.current().global_policy
+        assert [p.pattern for p in policy.options.allowed_origin_regexes] == [r"^https://ok\.example$"]
+        assert decide(policy, "https://ok.example").allowed
+
+
+def test_a_refused_urls_regex_enables_cors_nowhere() -> None:
+    with override_settings(CORS_URLS_REGEX=r"^/(?!private)"):
+        assert "crossorigin.E025" in {m.id for m in check_settings()}
+        policies = registry.current()
+        assert isinstance(policies.urls_regex, NeverMatches)
+        assert policies.url_policy("/public/")[2] is False
+
+
+def test_an_invalid_urls_regex_is_reported_once_as_e008() -> None:
+    with override_settings(CORS_URLS_REGEX="^/api/("):
+        found = {m.id for m in check_settings()}
+        assert "crossorigin.E008" in found
+        assert "crossorigin.E025" not in found
+
+
+# -- item 8: patterns that would change meaning when joined stay apart -------------------------
+
+
+def test_numbered_groups_and_conditionals_never_leak_between_patterns() -> None:
+    # Joined into one alternation, the second pattern's group 1 would become group 2 and
+    # its conditional would test the first pattern's group: RE2 refuses the conditional
+    # (E025) and matches every other pattern side by side, each with its own numbering.
+    conditional = re.compile(r"^https://(a)?(?(1)x|y)\.example$")
+    with override_settings(
+        CORS_ALLOWED_ORIGIN_REGEXES=[r"^https://(b)\.example$", conditional, r"^https://(c)(d)?\.example$"]
+    ):
+        assert "crossorigin.E025" in {m.id for m in check_settings()}
+        policy = registry.current().global_policy
+        assert policy.regexes.match("https://b.example") == r"^https://(b)\.example$"
+        assert policy.regexes.match("https://cd.example") == r"^https://(c)(d)?\.example$"
+        # The conditional is not used at all, so neither of its spellings is let in.
+        assert policy.regexes.match("https://ax.example") is None
+        assert policy.regexes.match("https://y.example") is None
+
+
+def test_a_set_names_the_first_configured_pattern_that_matches() -> None:
+    first, second = re.compile(r"https://(?P<h>a)\.example"), re.compile(r"https://(?P<h>a|b)\.example")
+    matcher = LinearSet([first, second])
+    assert matcher.match("https://a.example") == first.pattern
+    assert matcher.match("https://b.example") == second.pattern
+    assert matcher.match("https://c.example") is None
+
+
+# -- translation from Python's spelling ---------------------------------------------------------
+
+
+def test_compiled_patterns_keep_their_flags() -> None:
+    pattern = compile_linear(re.compile(r"https://API\.example", re.IGNORECASE))
+    assert pattern.fullmatch("https://api.example") is not None
+    inline = compile_linear(re.compile(r"(?i)https://API\.example"))
+    assert inline.fullmatch("https://api.EXAMPLE") is not None
+    assert compile_linear(re.compile(r"^a.b$", re.DOTALL)).fullmatch("a\nb") is not None
+    assert compile_linear(re.compile(r"^a.b$")).fullmatch("a\nb") is None
+
+
+def test_verbose_and_locale_flags_are_refused() -> None:
+    with pytest.raises(LinearRegexError, match="VERBOSE"):
+        compile_linear(re.compile(r"^https:// a \.example $", re.VERBOSE))
+
+
+def test_python_spellings_re2_writes_differently_keep_their_meaning() -> None:
+    assert compile_linear(re.compile(r"https://a\.example\Z")).fullmatch("https://a.example") is not None
+    upto_two = compile_linear(re.compile(r"^a{,2}$"))
+    assert upto_two.fullmatch("aa") is not None
+    assert upto_two.fullmatch("aaa") is None
+    # Inside a class the characters are literal in both engines.
+    assert compile_linear(re.compile(r"^[{,Z]+$")).fullmatch("Z{,") is not None
+
+
+def test_match_is_anchored_at_the_start_only() -> None:
+    pattern = compile_linear(re.compile(r"/api/"))
+    assert pattern.match("/api/items") is not None
+    assert pattern.match("/v1/api/") is None
+
+
+def test_text_without_a_utf8_form_matches_nothing_and_never_raises() -> None:
+    assert compile_linear(re.compile(r"^/api/")).match("/api/\udcff") is None
+    assert LinearSet([re.compile(r"^/api/.*$")]).match("/api/\udcff") is None
+
+
+def test_a_set_too_big_for_re2_falls_back_to_each_pattern_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re2
+
+    def refuse(self: object) -> None:
+        raise re2.error("failed to compile Set")
+
+    monkeypatch.setattr(re2.Set, "Compile", refuse)
+    matcher = LinearSet([re.compile(r"https://a\.example"), re.compile(r"https://(b|c)\.example")])
+    assert matcher.match("https://c.example") == r"https://(b|c)\.example"
+    assert matcher.match("https://d.example") is None
