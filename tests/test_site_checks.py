@@ -210,3 +210,20 @@ def test_w021_hint_offers_the_port_form_of_the_same_pattern() -> None:
         p for p in found(CORS_ALLOWED_ORIGIN_REGEXES=[r"^https://app\.example\.com"]) if p.id == "crossorigin.W021"
     ]
     assert r"r'^https://app\.example\.com(:[0-9]+)?$'" in (problem.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "corrected"),
+    [
+        (r"^https://app\.example\.com.*$", r"r'^https://app\.example\.com$'"),
+        (r"^https?://localhost.*$", r"r'^https?://localhost$'"),
+    ],
+)
+def test_w021_found_by_a_probe_shows_the_users_pattern_with_its_open_end_closed(pattern: str, corrected: str) -> None:
+    # These end in '$', so only the probe (an attacker's suffix the pattern accepts) finds them.
+    (problem,) = [p for p in found(CORS_ALLOWED_ORIGIN_REGEXES=[pattern]) if p.id == "crossorigin.W021"]
+    hint = problem.hint or ""
+    assert corrected in hint
+    written = re.search(r"r'(.*?)',", hint)
+    assert written is not None
+    assert re.fullmatch(written.group(1), "https://app.example.com.attacker.net") is None
