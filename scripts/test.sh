@@ -40,7 +40,7 @@ for s in json.load(sys.stdin):
 host_cell=$(head -n1 <<<"$cells")
 if [ -n "$fast" ]; then
   steps+=("$host_cell, without the browser suite")
-  PYTEST_ARGS=(-m "not browser" "${PYTEST_ARGS[@]}")
+  PYTEST_ARGS=(-m "not browser" --no-cov "${PYTEST_ARGS[@]}")
 else
   steps+=("3.11|lint|lint: ruff, mypy --strict")
   steps+=("3.11|build|build: sdist and wheel, twine check, their file lists")
