@@ -29,6 +29,8 @@ set -euo pipefail
 
 ROOTS=${CROSSORIGIN_ROOTS:-/var/cache/django-crossorigin}
 CHECKOUT=$(cd "$(dirname "$0")/.." && pwd)
+# debootstrap's log and the lock files: somewhere anyone may write, even without sudo.
+LOGS=${TMPDIR:-/tmp}
 SUDO=()
 [ "$(id -u)" = 0 ] || SUDO=(sudo)
 
@@ -66,8 +68,8 @@ ensure_root() {
     "${SUDO[@]}" rm -rf "$root.partial"
     # A partial root never looks finished: it is built aside and renamed at the end.
     "${SUDO[@]}" debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates,redis-server \
-      "$suite" "$root.partial" "$(host_mirror)" "/usr/share/debootstrap/scripts/$script" >"$ROOTS/debootstrap-$version.log" 2>&1 ||
-      { tail -n 20 "$ROOTS/debootstrap-$version.log" >&2; exit 1; }
+      "$suite" "$root.partial" "$(host_mirror)" "/usr/share/debootstrap/scripts/$script" >"$LOGS/django-crossorigin-debootstrap-$version.log" 2>&1 ||
+      { tail -n 20 "$LOGS/django-crossorigin-debootstrap-$version.log" >&2; exit 1; }
     if [ ! -x "$root.partial/usr/bin/python$version" ]; then
       echo "error: Debian $suite no longer ships Python $version: $(ls "$root.partial"/usr/bin/python3.* | head -n1)" >&2
       exit 1
@@ -93,7 +95,7 @@ run_in_root() {
   # Global, not local: the EXIT trap runs after this function has returned.
   root=$(ensure_root "$version")
   # One run per root at a time: two runs would unmount each other's /proc.
-  exec 9>"$root.lock"
+  exec 9>"$LOGS/django-crossorigin-python$version.lock"
   flock 9
   unmount_all "$root" # left over from a run that was killed
   trap 'unmount_all "$root"' EXIT
