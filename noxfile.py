@@ -41,14 +41,16 @@ if os.environ.get("CI"):
     PYTEST += ["-p", "tests.no_skips"]
 
 
-def _wheel() -> Path:
-    """The one wheel ``nox -s build`` left in dist/, refusing one older than the source."""
+def _wheel(session: nox.Session) -> Path:
+    """The one wheel ``nox -s build`` left in dist/, refusing one older than the package's source."""
     wheels = sorted(Path("dist").glob("django_crossorigin-*.whl"))
     if len(wheels) != 1:
-        raise SystemExit(f"expected one wheel in dist/, found {len(wheels)}: run `nox -s build` first")
-    newest_source = max(path.stat().st_mtime for path in Path("src").rglob("*") if path.is_file())
-    if wheels[0].stat().st_mtime < newest_source:
-        raise SystemExit(f"{wheels[0]} is older than src/: run `nox -s build` again")
+        session.error(f"expected one wheel in dist/, found {len(wheels)}: run `nox -s build` first")
+    # The package's own files only: an editable install and a test run write egg-info and
+    # bytecode under src/ after the build.
+    sources = [p for p in Path("src/crossorigin").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    if wheels[0].stat().st_mtime < max(p.stat().st_mtime for p in sources):
+        session.error(f"{wheels[0]} is older than src/crossorigin: run `nox -s build` again")
     return wheels[0]
 
 
@@ -71,7 +73,7 @@ def tests(session: nox.Session, django: str) -> None:
         return
     # Everywhere else: the built wheel, so a file missing from it fails here. The browsers
     # live on the host only; their suite runs in the host cell.
-    session.install(str(_wheel()))
+    session.install(str(_wheel(session)))
     session.run(
         "python",
         "-c",
@@ -103,8 +105,8 @@ def lint(session: nox.Session) -> None:
     """ruff and mypy --strict."""
     session.install("-r", "requirements/dev.txt", "-r", "requirements/test.txt", HOST_REQUIREMENT)
     session.install("-e", ".")
-    session.run("ruff", "check", "src", "tests")
-    session.run("ruff", "format", "--check", "src")
+    session.run("ruff", "check", "src", "tests", "noxfile.py", "scripts")
+    session.run("ruff", "format", "--check", "src", "noxfile.py", "scripts")
     session.run("mypy", "--strict")
 
 

@@ -65,10 +65,16 @@ def check_sdist(sdist: Path) -> list[str]:
         names = {member.name.split("/", 1)[1] for member in archive.getmembers() if member.isfile()}
     problems = [f"missing from the sdist: {name}" for name in SDIST_PROJECT_FILES if name not in names]
     problems += [
-        f"missing from the sdist: {name}" for name in SDIST_OPTIONAL_FILES if (ROOT / name).exists() and name not in names
+        f"missing from the sdist: {name}"
+        for name in SDIST_OPTIONAL_FILES
+        if (ROOT / name).exists() and name not in names
     ]
-    problems += [f"missing from the sdist: src/{name}" for name in sorted(package_files()) if f"src/{name}" not in names]
-    problems += [f"must not be in the sdist: {name}" for name in sorted(names) if name.split("/", 1)[0] in SDIST_FORBIDDEN_DIRS]
+    problems += [
+        f"missing from the sdist: src/{name}" for name in sorted(package_files()) if f"src/{name}" not in names
+    ]
+    problems += [
+        f"must not be in the sdist: {name}" for name in sorted(names) if name.split("/", 1)[0] in SDIST_FORBIDDEN_DIRS
+    ]
     return problems
 
 
