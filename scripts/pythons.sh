@@ -22,9 +22,9 @@
 # /proc and /dev are mounted only for the run and unmounted when it ends, however it ends.
 #
 # The roots are kept between runs in $CROSSORIGIN_ROOTS (default
-# /var/cache/django-crossorigin; about 250 MB each), so only the first run pays for
-# debootstrap (a minute or two each). `clean` removes them. Building one needs root: the
-# script uses sudo when it is not run as root.
+# /var/cache/django-crossorigin; under 1 GB each with the venvs and pip's cache), so
+# only the first run pays for debootstrap (a minute or two each). `clean` removes them.
+# Building and entering a root needs root: the script uses sudo when it is not root.
 set -euo pipefail
 
 ROOTS=${CROSSORIGIN_ROOTS:-/var/cache/django-crossorigin}
