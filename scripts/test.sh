@@ -68,7 +68,7 @@ for i in "${!steps[@]}"; do
   status=$?
   verdict=ok
   if [ $status -ne 0 ]; then verdict="FAILED (exit $status)"; failed=$((failed + 1)); fi
-  results+=("$(printf '[%d/%d] %-62s %s  %s' "$k" "$total" "$label" "$(clock $((SECONDS - step_start)))" "$verdict")")
+  results+=("$(printf '[%2d/%d] %-62s %s  %s' "$k" "$total" "$label" "$(clock $((SECONDS - step_start)))" "$verdict")")
 done
 
 printf '\n\033[1m==> Summary (%s in all)\033[0m\n' "$(clock $((SECONDS - started)))"
