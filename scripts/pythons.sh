@@ -139,7 +139,15 @@ case ${1:-} in
     run_in_root "$version" "$@"
     ;;
   root) ensure_root "$2" ;;
-  clean) "${SUDO[@]}" rm -rf "$ROOTS" ;;
+  clean)
+    # Never rm -rf through a mount: a bound /dev would lose the host's device nodes.
+    for root in "$ROOTS"/python3.*; do [ -d "$root" ] && unmount_all "$root"; done
+    if findmnt -rn -o TARGET | grep -q "^$ROOTS/"; then
+      echo "error: something is still mounted under $ROOTS; nothing deleted" >&2
+      exit 1
+    fi
+    "${SUDO[@]}" rm -rf --one-file-system "$ROOTS"
+    ;;
   *)
     sed -n '2,6p' "$0" >&2
     exit 2
