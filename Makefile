@@ -1,7 +1,9 @@
 # The two commands a newcomer needs; each sets itself up on a fresh machine.
-.PHONY: test demo bench
-test:  ## run every test (lint, types, Django 4.2 and 5.2, browser, coverage)
+.PHONY: test test-fast demo bench
+test:  ## run every test: lint, build checks, every Django/Python cell, browsers, coverage, docs, fuzz
 	./scripts/test.sh
+test-fast:  ## the quick loop: Django 5.2 on Python 3.11, without the browser suite (a minute or two)
+	./scripts/test.sh --fast
 demo:  ## start the demo: an API and two pages on three loopback origins
 	./scripts/demo.sh
 bench:  ## compare against django-cors-headers; writes bench/results/

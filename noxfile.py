@@ -1,69 +1,125 @@
-"""The test sessions: the suite on each supported Django, plus lint, types and docs.
+"""The test sessions: the suite on every cell of the matrix, plus build, lint, types and docs.
 
-``scripts/test.sh`` (``make test``) runs them all; ``nox -s tests-5.2`` runs one.
+``scripts/test.sh`` (``make test``) runs them all, each where its Python lives (see
+``scripts/pythons.sh``). One at a time: ``nox -s "tests(django='5.2')"``, ``nox -s lint``.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import nox
 
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = not os.environ.get("CI")
 nox.options.error_on_missing_interpreters = True
+# Inside a Debian root the checkout is read-only; scripts/pythons.sh points this into the root.
+nox.options.envdir = os.environ.get("CROSSORIGIN_NOX_ENVDIR", ".nox")
 
-DJANGO_VERSIONS = {"4.2": "Django>=4.2,<4.3", "5.2": "Django>=5.2,<5.3"}
-# The browser suite needs only one Django to prove the browser side; run it on the newest.
-BROWSER_DJANGO = "5.2"
+# The tested matrix: (Python, Django) -> the Django requirement. README's table mirrors it.
+MATRIX = {
+    ("3.11", "5.2"): "Django>=5.2,<5.3",
+    ("3.13", "6.0"): "Django>=6.0,<6.1",
+    ("3.13", "6.1"): "Django>=6.1,<6.2",
+    ("3.14", "6.0"): "Django>=6.0,<6.1",
+    ("3.14", "6.1"): "Django>=6.1,<6.2",
+}
+# The cell on the host's own Python. It runs the suite from the source tree with the
+# browsers (which live on the host) and coverage; the tools below run on it too. Every
+# other cell runs the suite against the built wheel.
+HOST_PYTHON, HOST_DJANGO = "3.11", "5.2"
+HOST_REQUIREMENT = MATRIX[HOST_PYTHON, HOST_DJANGO]
+# Deprecations fail the run everywhere, in pytest (pyproject.toml's filterwarnings) and
+# in the processes the tests start (servers, fresh interpreters), which inherit this.
+WARNINGS_ARE_ERRORS = {"PYTHONWARNINGS": "error::DeprecationWarning,error::PendingDeprecationWarning"}
+# python -m: the checkout's top folder is importable, for tests.no_skips (not src/: the
+# package lives in src/crossorigin). In CI a skipped test fails the run (tests/no_skips.py).
+PYTEST = ["python", "-m", "pytest", "-p", "no:cacheprovider", "--durations=15"]
+if os.environ.get("CI"):
+    PYTEST += ["-p", "tests.no_skips"]
 
 
-@nox.session(python="3.11")
-@nox.parametrize("django", list(DJANGO_VERSIONS))
+def _wheel(session: nox.Session) -> Path:
+    """The one wheel ``nox -s build`` left in dist/, refusing one older than the package's source."""
+    wheels = sorted(Path("dist").glob("django_crossorigin-*.whl"))
+    if len(wheels) != 1:
+        session.error(f"expected one wheel in dist/, found {len(wheels)}: run `nox -s build` first")
+    # The package's own files only: an editable install and a test run write egg-info and
+    # bytecode under src/ after the build.
+    sources = [p for p in Path("src/crossorigin").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    if wheels[0].stat().st_mtime < max(p.stat().st_mtime for p in sources):
+        session.error(f"{wheels[0]} is older than src/crossorigin: run `nox -s build` again")
+    return wheels[0]
+
+
+@nox.session
+@nox.parametrize(("python", "django"), list(MATRIX), ids=[f"py{p}-django{d}" for p, d in MATRIX])
 def tests(session: nox.Session, django: str) -> None:
-    """The whole pytest suite under one Django version, with branch coverage."""
-    session.install(DJANGO_VERSIONS[django], "-r", "requirements/test.txt")
-    session.install("-e", ".")
-    args = ["-m", "not browser"] if django != BROWSER_DJANGO else []
+    """The whole suite on one (Python, Django) cell; see MATRIX."""
+    python = str(session.python)
+    session.install(MATRIX[python, django], "-r", "requirements/test.txt")
+    if (python, django) == (HOST_PYTHON, HOST_DJANGO):
+        session.install("-e", ".")
+        session.run(
+            *PYTEST,
+            "--cov=crossorigin",
+            "--cov-branch",
+            "--cov-report=",
+            *session.posargs,
+            env={"COVERAGE_FILE": ".coverage.host", **WARNINGS_ARE_ERRORS},
+        )
+        return
+    # Everywhere else: the built wheel, so a file missing from it fails here. The browsers
+    # live on the host only; their suite runs in the host cell.
+    session.install(str(_wheel(session)))
     session.run(
-        "pytest",
-        "--cov=crossorigin",
-        "--cov-branch",
-        "--cov-report=",
-        *args,
-        *session.posargs,
-        env={"COVERAGE_FILE": f".coverage.django{django}"},
+        "python",
+        "-c",
+        "import crossorigin, sys; f = crossorigin.__file__ or ''; "
+        "sys.exit(0 if '/site-packages/crossorigin/' in f else f'crossorigin came from {f}, not the wheel')",
     )
+    session.run(*PYTEST, "-m", "not browser", *session.posargs, env=WARNINGS_ARE_ERRORS)
 
 
-@nox.session(python="3.11")
+@nox.session(python=HOST_PYTHON)
 def coverage(session: nox.Session) -> None:
-    """Combine the coverage of every Django run and enforce the floor."""
+    """Enforce the coverage floor on the host cell's run."""
     session.install("coverage[toml]>=7")
-    session.run("coverage", "combine", "--keep", *[f".coverage.django{v}" for v in DJANGO_VERSIONS])
-    session.run("coverage", "report", "--fail-under=95")
+    session.run("coverage", "report", "--fail-under=95", env={"COVERAGE_FILE": ".coverage.host"})
 
 
-@nox.session(python="3.11")
+@nox.session(python=HOST_PYTHON)
+def build(session: nox.Session) -> None:
+    """Build the sdist and the wheel into dist/, run twine check and compare their contents."""
+    session.install("-r", "requirements/dev.txt")
+    session.run("rm", "-rf", "dist", external=True)
+    session.run("python", "-m", "build", "--outdir", "dist", silent=True)
+    session.run("twine", "check", "--strict", *(str(p) for p in sorted(Path("dist").iterdir())))
+    session.run("python", "scripts/check_dist.py", "dist")
+
+
+@nox.session(python=HOST_PYTHON)
 def lint(session: nox.Session) -> None:
     """ruff and mypy --strict."""
-    session.install("-r", "requirements/dev.txt", "-r", "requirements/test.txt", DJANGO_VERSIONS["5.2"])
+    session.install("-r", "requirements/dev.txt", "-r", "requirements/test.txt", HOST_REQUIREMENT)
     session.install("-e", ".")
-    session.run("ruff", "check", "src", "tests")
-    session.run("ruff", "format", "--check", "src")
+    session.run("ruff", "check", "src", "tests", "noxfile.py", "scripts")
+    session.run("ruff", "format", "--check", "src", "noxfile.py", "scripts")
     session.run("mypy", "--strict")
 
 
-@nox.session(python="3.11")
+@nox.session(python=HOST_PYTHON)
 def fuzz(session: nox.Session) -> None:
     """Coverage-guided fuzzing (atheris) of the origin parser, decide() and the middleware, ~1 minute."""
-    session.install(DJANGO_VERSIONS["5.2"], "-r", "requirements/fuzz.txt")
+    session.install(HOST_REQUIREMENT, "-r", "requirements/fuzz.txt")
     session.install("-e", ".")
     seconds = session.posargs[0] if session.posargs and session.posargs[0].isdigit() else "20"
     session.run("python", "fuzz/run.py", "--seconds", seconds)
 
 
-@nox.session(python="3.11")
+@nox.session(python=HOST_PYTHON)
 def docs(session: nox.Session) -> None:
     """Build the documentation site with mkdocs in strict mode: a broken link or anchor fails."""
     session.install("-r", "requirements/docs.txt")
@@ -71,9 +127,13 @@ def docs(session: nox.Session) -> None:
     session.run("mkdocs", "build", "--strict", "--site-dir", "build/docs-site", env={"NO_MKDOCS_2_WARNING": "1"})
 
 
-@nox.session(python="3.11")
+@nox.session(python=HOST_PYTHON)
 def bench_smoke(session: nox.Session) -> None:
     """The benchmark, 3 short rounds: every middleware's headers are checked; nothing is timed seriously."""
-    session.install(DJANGO_VERSIONS["5.2"], "-r", "requirements/bench.txt")
+    session.install(HOST_REQUIREMENT, "-r", "requirements/bench.txt")
     session.install("-e", ".")
     session.run("python", "-m", "bench.run", "--smoke", "--json", f"{session.create_tmp()}/bench-smoke.json")
+
+
+if __name__ == "__main__":
+    sys.exit("run this file with nox")

@@ -54,8 +54,8 @@ def run_async(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run an AsyncClient call to completion from a sync test (a fresh event loop)."""
 
     async def run() -> Any:
-        # On Django 4.2 the AsyncClient's methods return awaitables without being
-        # coroutine functions, so they are awaited from a coroutine of our own.
+        # Awaited from a coroutine of our own: crossorigin.testing.preflight returns the
+        # AsyncClient's awaitable without being a coroutine function itself.
         return await call(*args, **kwargs)
 
     return async_to_sync(run)()

@@ -35,11 +35,10 @@ def get(request: pytest.FixtureRequest) -> Any:
         return sget
     aclient = AsyncClient()
 
-    # Awaited in a coroutine: on Django 4.2 the client's methods are not marked async.
-    async def aget(path: str, headers: dict[str, str]) -> Any:
-        return await aclient.get(path, headers=headers)
+    def aget(path: str, **headers: str) -> Any:
+        return async_to_sync(aclient.get)(path, headers=headers)
 
-    return lambda path, **headers: async_to_sync(aget)(path, headers)
+    return aget
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ most once per request and only when the static settings do not already decide.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Final, NamedTuple
 
 from crossorigin.constants import (
@@ -48,7 +48,9 @@ SAFELISTED_METHODS: Final = frozenset({"GET", "HEAD", "POST"})
 Headers = tuple[tuple[str, str], ...]
 
 
-class Reason(str, Enum):
+# A StrEnum: str() and f-strings give the code on every Python (with a plain str mixin
+# they give "Reason.X" from Python 3.12 on, but the code on 3.11).
+class Reason(StrEnum):
     """Why a decision came out as it did; the value is a stable code for logs."""
 
     URL_NOT_ENABLED = "url-not-enabled"

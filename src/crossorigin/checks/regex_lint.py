@@ -11,13 +11,9 @@ import importlib
 import re
 from typing import Any, Final, NamedTuple, Protocol
 
-# The regex parser moved from sre_parse to re._parser in Python 3.11.
-try:
-    _parser: Any = importlib.import_module("re._parser")
-    _constants: Any = importlib.import_module("re._constants")
-except ImportError:  # pragma: no cover - Python 3.10
-    _parser = importlib.import_module("sre_parse")
-    _constants = importlib.import_module("sre_constants")
+# The standard library's regex parser (private, so imported by name for the type checker).
+_parser: Any = importlib.import_module("re._parser")
+_constants: Any = importlib.import_module("re._constants")
 
 _QUANTIFIERS: Final = frozenset("*+?{")
 _UNBOUNDED: Final = ("*", "+")
