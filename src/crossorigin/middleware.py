@@ -1,20 +1,31 @@
-"""The middleware: read the request's CORS headers, ask ``decide``, apply the result.
+"""The middleware: one request flow, the same under WSGI and ASGI.
 
-It holds no matching logic. Per request it reads a few ``META`` keys, picks the
-compiled policy for the path (and view), calls ``decide`` and sets the headers the
-decision lists. A preflight is answered here, before any view, authentication or
-redirect can run. Under ASGI it stays on the event loop (no thread hop).
+Per request, in this order:
 
-On the common site (``PolicySet.simple``: one global policy, no origin checker) a
-request whose answer ``decide`` has already given is served from that policy's
-remembered answers without calling ``decide`` again: a few dict lookups, then the
-headers. Everything else takes the general path, which calls ``decide``.
+1. **Route.** The policy for the path (``PolicySet.url_policy``) and whether CORS applies
+   to it; on a path outside every enabled one, a ``check_request_enabled`` receiver may
+   still turn it on. The answer goes on ``request._cors_enabled``, as django-cors-headers
+   sets it.
+2. **Before the view**, for requests with an Origin: a preflight is answered here, before
+   any view, authentication or redirect runs; with ``CORS_REPLACE_HTTPS_REFERER`` an
+   allowed secure request has its Origin and Referer replaced for Django's CSRF check.
+3. **The view** (``get_response``).
+4. **After the view**: the decision for the response, under the view's own policy if
+   Django resolved a decorated view (``request.resolver_match``), and its headers set.
+
+The middleware holds no matching logic. A decision ``decide()`` gave before comes from
+``Policy.remembered``; any other is ``decide()``'s, and one that waits on the origin
+checker or the signal is finished by ``crossorigin.resolution``. ``__call__`` and
+``__acall__`` are the same steps; the async one awaits ``get_response`` and an async
+origin checker, and stays on the event loop (no thread hop). There is no ``process_view``
+hook, so Django calls nothing of ours between the middleware and the view.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from logging import DEBUG
 from typing import Any, Final
 
@@ -42,8 +53,9 @@ from crossorigin.constants import (  # noqa: F401  (re-exported, as the incumben
 )
 from crossorigin.decorators import view_overrides, views_are_decorated
 from crossorigin.logs import log_decision
-from crossorigin.policy import Decision, Policy, Reason, decide
+from crossorigin.policy import Decision, Policy, Reason
 from crossorigin.registry import PolicySet, ViewOverrides
+from crossorigin.resolution import Question, aresolve_decision, resolve_decision, signal_results
 from crossorigin.signals import check_request_enabled
 
 logger: Final = logging.getLogger("crossorigin")
@@ -51,12 +63,16 @@ logger: Final = logging.getLogger("crossorigin")
 _logs: Final = logger.isEnabledFor
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
+# (URL policy index or -1, policy, CORS enabled by the path): PolicySet.url_policy's answer.
+Route = tuple[int, Policy, bool]
 
-# Per-request state kept on the request object; set only on the paths that need it.
-_VIEW: Final = "_crossorigin_view"
+# Per-request answers kept on the request, so each is asked at most once per request.
 _SIGNAL: Final = "_crossorigin_signal"
 _CHECKER: Final = "_crossorigin_checker"
 _REPLACED: Final = "_crossorigin_replaced"
+
+
+# -- setting headers ---------------------------------------------------------------------
 
 
 def vary_with_origin(vary: str) -> str:
@@ -76,15 +92,20 @@ def apply_decision(decision: Decision, response: HttpResponseBase) -> None:
     """Set the headers a decision lists, through Django's public response API."""
     if decision.enabled:
         headers = response.headers
-        vary = headers.get("Vary")
-        if not vary:
-            headers["Vary"] = "origin"
-        else:
-            merged = vary_with_origin(vary)
-            if merged is not vary:
-                headers["Vary"] = merged
+        # pop() answers a missing Vary (the common case) with its default; get() would
+        # raise and catch a KeyError inside Django, as costly as setting a header.
+        vary = headers.pop("Vary", None)
+        headers["Vary"] = "origin" if vary is None else _merged_vary(vary)
         for name, value in decision.headers:
             headers[name] = value
+
+
+def _merged_vary(popped: object) -> str:
+    # Django's ResponseHeaders.pop returns the (name, value) pair it stores rather than
+    # the value alone, as a dict would; either is accepted.
+    value = popped[1] if isinstance(popped, tuple) else popped
+    vary = value if isinstance(value, str) else str(value)
+    return vary_with_origin(vary) if vary else "origin"
 
 
 # An enabled decision that sets no header besides Vary.
@@ -106,64 +127,34 @@ def answer_preflight(decision: Decision) -> HttpResponse:
     return response
 
 
-def remembered_answer(policies: PolicySet, request: HttpRequest, origin: str | None) -> Decision | None:
-    """What ``decide`` answers for this actual request under ``policies.simple``, if known without it.
-
-    None sends the request to ``decide``: a decorated view has its own policy, and a
-    check_request_enabled receiver (connected at any time) may still let a refused
-    origin in, or enable a path outside CORS_URLS_REGEX.
-    """
-    policy: Policy = policies.simple  # type: ignore[assignment]
-    gate = policies.urls_regex
-    if gate is not None and gate.match(request.path_info) is None:
-        if check_request_enabled.receivers or getattr(request, _VIEW, None) is not None:
-            return None
-        return policy.disabled
-    if origin is None:  # (process_view records a view's policy only for requests with an Origin)
-        return policy.no_origin
-    if getattr(request, _VIEW, None) is not None:
-        return None
-    decision = policy._actual_memo.get(origin)
-    if decision is None and origin in policy._refused_memo and not check_request_enabled.receivers:
-        return policy.denied
-    return decision
+# -- the steps of the flow ----------------------------------------------------------------
 
 
-def remembered_preflight(policies: PolicySet, request: HttpRequest, origin: str) -> Decision | None:
-    """What ``decide`` answered before for this preflight under ``policies.simple``, if anything."""
-    meta = request.META
-    method = meta.get(META_REQUEST_METHOD)
-    if method is None or views_are_decorated():
-        return None
-    gate = policies.urls_regex
-    if gate is not None and gate.match(request.path_info) is None:
-        return None
-    private_network = meta.get(META_REQUEST_PRIVATE_NETWORK) == "true"
-    key = (origin, method, meta.get(META_REQUEST_HEADERS), private_network)
-    return policies.simple._preflight_memo.get(key)  # type: ignore[union-attr]
+def route(policies: PolicySet, request: HttpRequest) -> Route:
+    """Step 1: the URL policy for the request's path; records ``request._cors_enabled``."""
+    found = policies.every_path or policies.url_policy(request.path_info)
+    enabled = found[2]
+    if not enabled and check_request_enabled.receivers:
+        # As django-cors-headers: a receiver may turn CORS on for a path (sent once).
+        enabled = _signal_answer(request)
+    request._cors_enabled = enabled  # type: ignore[attr-defined]
+    return found
 
 
-def _signal_answer(request: HttpRequest) -> bool:
-    """Send check_request_enabled once for this request; a failing receiver counts as no."""
-    answer = getattr(request, _SIGNAL, None)
-    if answer is None:
-        answer = False
-        try:
-            results = check_request_enabled.send_robust(sender=None, request=request)
-        except Exception:  # send_robust's own logging fails for receivers without __qualname__
-            logger.exception("crossorigin: a check_request_enabled receiver raised; counted as no")
-            results = []
-        for receiver, result in results:
-            if isinstance(result, Exception):
-                logger.error("check_request_enabled receiver %r raised %r", receiver, result)
-            elif result:
-                answer = True
-        setattr(request, _SIGNAL, answer)
-    return bool(answer)
+def is_preflight(request: HttpRequest) -> bool:
+    """An OPTIONS request with Access-Control-Request-Method (its Origin is checked apart)."""
+    return request.method == "OPTIONS" and META_REQUEST_METHOD in request.META
 
 
-def _resolve_view(request: HttpRequest) -> ViewOverrides | None:
-    """For a preflight, which never reaches a view: the overrides of the view its path maps to."""
+def decides_before_view(policies: PolicySet, request: HttpRequest) -> bool:
+    """Step 2 applies: a preflight, or a secure request whose headers CSRF may need replaced."""
+    return is_preflight(request) or (policies.settings.replace_https_referer and request.is_secure())
+
+
+def view_of_path(request: HttpRequest) -> ViewOverrides | None:
+    """Before the view: the overrides of the view the path maps to, once any view has some."""
+    if not views_are_decorated():
+        return None  # resolving costs something; until a view is decorated it finds nothing
     path = request.path_info
     urlconf = getattr(request, "urlconf", None)
     for candidate in (path, path + "/") if not path.endswith("/") else (path,):
@@ -174,8 +165,202 @@ def _resolve_view(request: HttpRequest) -> ViewOverrides | None:
         except Exception:  # a broken URLconf must not break the preflight
             logger.exception("crossorigin: resolving %r for a preflight failed", path[:200])
             return None
-        return view_overrides(match.func)
+        return _noted(request, view_overrides(match.func))
     return None
+
+
+def view_served(request: HttpRequest) -> ViewOverrides | None:
+    """After the view: the overrides of the view Django resolved and called, if any."""
+    match = request.resolver_match
+    if match is None or not views_are_decorated():
+        return None
+    return _noted(request, view_overrides(match.func))
+
+
+def _noted(request: HttpRequest, view: ViewOverrides | None) -> ViewOverrides | None:
+    # A view's own policy turns CORS on (@cors_policy) or off (@cors_exempt) whatever
+    # the path says, so request._cors_enabled follows it.
+    if view is not None:
+        request._cors_enabled = not view.exempt  # type: ignore[attr-defined]
+    return view
+
+
+def remembered(
+    policies: PolicySet, request: HttpRequest, origin: str | None, found: Route, view: ViewOverrides | None
+) -> Decision | None:
+    """The decision for the response when known without ``decide()``; None sends it there.
+
+    Known: an exempt view; a request without Origin on an enabled path; a path no one
+    enabled; an answer the policy remembers (a refusal only while no receiver could
+    overturn it). An OPTIONS request that reached the view always goes to ``decide()``.
+    """
+    index, policy, enabled = found
+    if view is not None:
+        if view.exempt:
+            return policies.exempt
+        policy, enabled = policies.view_policy(index, policy, view), True
+    if not enabled:
+        return None if check_request_enabled.receivers else policy.disabled
+    if origin is None:
+        return policy.no_origin
+    if request.method == "OPTIONS" or (
+        policy.private_network and request.META.get(META_REQUEST_PRIVATE_NETWORK) == "true"
+    ):
+        return None
+    decision = policy.remembered(origin)
+    if decision is policy.denied and check_request_enabled.receivers:
+        return None
+    return decision
+
+
+def remembered_preflight(
+    policies: PolicySet, request: HttpRequest, origin: str, found: Route, view: ViewOverrides | None
+) -> Decision | None:
+    """The decision for a preflight when the policy remembers it; None sends it to ``decide()``."""
+    index, policy, enabled = found
+    if view is not None:
+        if view.exempt:
+            return policies.exempt
+        policy, enabled = policies.view_policy(index, policy, view), True
+    meta = request.META
+    if not enabled:
+        return None
+    return policy.remembered_preflight(
+        origin,
+        meta[META_REQUEST_METHOD],
+        meta.get(META_REQUEST_HEADERS),
+        meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
+    )
+
+
+def question(
+    policies: PolicySet,
+    request: HttpRequest,
+    origin: str | None,
+    found: Route,
+    view: ViewOverrides | None,
+    *,
+    preflight: bool,
+) -> Question:
+    """What ``decide()`` is asked for this request, with the answers it already has."""
+    index, policy, enabled = found
+    if view is not None:  # an exempt view never gets here (remembered answers it)
+        policy, enabled = policies.view_policy(index, policy, view), True
+    meta = request.META
+    signal = getattr(request, _SIGNAL, None)
+    if signal is None and not check_request_enabled.receivers:
+        signal = False
+    checker = getattr(request, _CHECKER, None)
+    if checker is None and policies.checker is None:
+        checker = False
+    request_method = meta.get(META_REQUEST_METHOD) if preflight else None
+    request_headers = meta.get(META_REQUEST_HEADERS) if preflight else None
+    if not preflight and request.method == "OPTIONS":
+        # An OPTIONS answered by the view gets the preflight headers too, as with
+        # django-cors-headers; asked as a plain GET preflight so nothing is refused.
+        preflight, request_method = True, "GET"
+    return Question(
+        policy,
+        origin,
+        preflight=preflight,
+        request_method=request_method,
+        request_headers=request_headers,
+        private_network=meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
+        url_enabled=enabled,
+        checker=checker,
+        signal=signal,
+    )
+
+
+def _signal_answer(request: HttpRequest) -> bool:
+    """Send check_request_enabled once for this request; any truthy answer is yes, a failure no."""
+    answer = getattr(request, _SIGNAL, None)
+    if answer is None:
+        answer = False
+        for receiver, result in signal_results(request):
+            if isinstance(result, Exception):
+                logger.error("check_request_enabled receiver %r raised %r", receiver, result)
+            elif result:
+                answer = True
+        setattr(request, _SIGNAL, answer)
+    return bool(answer)
+
+
+def _checker_answer(policies: PolicySet, request: HttpRequest, origin: str) -> bool:
+    """Ask the origin checker synchronously; a failing checker refuses."""
+    checker = policies.checker
+    assert checker is not None  # decide() asks only when there is one
+    try:
+        answer = checker.check(origin, request)
+    except Exception:
+        logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
+        answer = False
+    setattr(request, _CHECKER, answer)
+    return answer
+
+
+async def _checker_answer_async(policies: PolicySet, request: HttpRequest, origin: str) -> bool:
+    """Ask the origin checker from the event loop; a failing checker refuses."""
+    checker = policies.checker
+    assert checker is not None
+    try:
+        answer = await checker.acheck(origin, request)
+    except Exception:
+        logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
+        answer = False
+    setattr(request, _CHECKER, answer)
+    return answer
+
+
+def before_view(request: HttpRequest, origin: str, decision: Decision, preflight: bool) -> HttpResponse | None:
+    """Step 2's outcome: the preflight response, or None to go on to the view."""
+    if preflight:
+        if decision.enabled:
+            log_decision(decision, origin, request.path_info)
+            return answer_preflight(decision)
+        return None  # CORS is off here: the view answers the OPTIONS itself
+    if decision.allowed:
+        replace_for_csrf(request, origin)
+    return None
+
+
+def finish(request: HttpRequest, response: HttpResponseBase, decision: Decision, origin: str | None) -> None:
+    """Step 4's outcome: set the decision's headers and log it."""
+    apply_decision(decision, response)
+    if _logs(DEBUG):
+        log_decision(decision, origin, request.path_info)
+
+
+def replace_for_csrf(request: HttpRequest, origin: str) -> None:
+    """Make Django's CSRF check see this site as the origin of an allowed secure request.
+
+    Django 4+ checks the Origin header before the Referer, so both are replaced;
+    CorsPostCsrfMiddleware (or this middleware, on the way out) puts them back.
+    """
+    if hasattr(request, _REPLACED):
+        return
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return
+    meta = request.META
+    replaced = {META_ORIGIN: origin}
+    meta[META_ORIGIN] = f"https://{host}"
+    if META_REFERER in meta:
+        replaced[META_REFERER] = meta[META_REFERER]
+        meta[META_REFERER] = f"https://{host}/"
+    setattr(request, _REPLACED, replaced)
+
+
+def restore_replaced_headers(request: HttpRequest) -> None:
+    """Put back the Origin and Referer that CORS_REPLACE_HTTPS_REFERER replaced."""
+    replaced = getattr(request, _REPLACED, None)
+    if replaced:
+        request.META.update(replaced)
+        delattr(request, _REPLACED)
+
+
+# -- the middleware ----------------------------------------------------------------------
 
 
 class CorsMiddleware:
@@ -187,235 +372,74 @@ class CorsMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.async_mode = iscoroutinefunction(get_response)
-        # Django adapts a sync process_view for an async stack with a thread hop, so the
-        # hook is bound per instance in the mode this instance runs in.
-        self.process_view: Callable[..., Any]
         if self.async_mode:
             markcoroutinefunction(self)
-            self.process_view = self._process_view_async
-        else:
-            self.process_view = self._process_view_sync
-
-    # -- the request/response cycle ------------------------------------------------
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
         policies = registry.current()
-        if policies.simple is None:
-            return self._call_sync(request)
-        # The common site: answers decide() already gave, else decide() itself.
         origin = request.META.get(META_ORIGIN)
-        if origin is not None and request.method == "OPTIONS":
-            decision = remembered_preflight(policies, request, origin)
-            if decision is None:
-                return self._call_sync(request)
-            response: HttpResponseBase = answer_preflight(decision)
-        else:
-            response = self.get_response(request)  # type: ignore[assignment]
-            if origin is None and policies.urls_regex is None:
-                decision = policies.simple.no_origin
-            else:
-                decision = remembered_answer(policies, request, origin)
-                if decision is None:
-                    decision = self._decide_sync(policies, request, origin, False, getattr(request, _VIEW, None))
-            apply_decision(decision, response)
-        if _logs(DEBUG):
-            log_decision(decision, origin, request.path_info)
+        found = route(policies, request)
+        early: Decision | None = None
+        if origin is not None and decides_before_view(policies, request):
+            preflight = is_preflight(request)
+            view = view_of_path(request)
+            early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
+            if early is None:
+                early = resolve_decision(
+                    question(policies, request, origin, found, view, preflight=preflight),
+                    partial(_checker_answer, policies, request, origin),
+                    partial(_signal_answer, request),
+                )
+            answered = before_view(request, origin, early, preflight)
+            if answered is not None:
+                return answered
+        response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
+        if early is not None:
+            restore_replaced_headers(request)
+        view = view_served(request) if origin is not None else None
+        decision = remembered(policies, request, origin, found, view)
+        if decision is None:
+            decision = resolve_decision(
+                question(policies, request, origin, found, view, preflight=False),
+                partial(_checker_answer, policies, request, origin),  # type: ignore[arg-type]
+                partial(_signal_answer, request),
+            )
+        finish(request, response, decision, origin)
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         policies = registry.current()
-        if policies.simple is None:
-            return await self._call_async(request)
         origin = request.META.get(META_ORIGIN)
-        if origin is not None and request.method == "OPTIONS":
-            decision = remembered_preflight(policies, request, origin)
-            if decision is None:
-                return await self._call_async(request)
-            response: HttpResponseBase = answer_preflight(decision)
-        else:
-            response = await self.get_response(request)  # type: ignore[misc]
-            if origin is None and policies.urls_regex is None:
-                decision = policies.simple.no_origin
-            else:
-                decision = remembered_answer(policies, request, origin)
-                if decision is None:
-                    view = getattr(request, _VIEW, None)
-                    decision = await self._decide_async(policies, request, origin, False, view)
-            apply_decision(decision, response)
-        if _logs(DEBUG):
-            log_decision(decision, origin, request.path_info)
-        return response
-
-    def _call_sync(self, request: HttpRequest) -> HttpResponseBase:
-        """The general path: any policy set, every request."""
-        policies = registry.current()
-        meta = request.META
-        origin = meta.get(META_ORIGIN)
-        if origin is not None and request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
-            decision = self._decide_sync(policies, request, origin, True, _preflight_view(request))
-            if decision.enabled:
-                log_decision(decision, origin, request.path_info)
-                return answer_preflight(decision)
-        response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
-        self._restore(request)
-        decision = self._decide_sync(policies, request, origin, False, getattr(request, _VIEW, None))
-        apply_decision(decision, response)
-        log_decision(decision, origin, request.path_info)
-        return response
-
-    async def _call_async(self, request: HttpRequest) -> HttpResponseBase:
-        """The general path under ASGI."""
-        policies = registry.current()
-        meta = request.META
-        origin = meta.get(META_ORIGIN)
-        if origin is not None and request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
-            decision = await self._decide_async(policies, request, origin, True, _preflight_view(request))
-            if decision.enabled:
-                log_decision(decision, origin, request.path_info)
-                return answer_preflight(decision)
+        found = route(policies, request)
+        early: Decision | None = None
+        if origin is not None and decides_before_view(policies, request):
+            preflight = is_preflight(request)
+            view = view_of_path(request)
+            early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
+            if early is None:
+                early = await aresolve_decision(
+                    question(policies, request, origin, found, view, preflight=preflight),
+                    partial(_checker_answer_async, policies, request, origin),
+                    partial(_signal_answer, request),
+                )
+            answered = before_view(request, origin, early, preflight)
+            if answered is not None:
+                return answered
         response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
-        self._restore(request)
-        decision = await self._decide_async(policies, request, origin, False, getattr(request, _VIEW, None))
-        apply_decision(decision, response)
-        log_decision(decision, origin, request.path_info)
+        if early is not None:
+            restore_replaced_headers(request)
+        view = view_served(request) if origin is not None else None
+        decision = remembered(policies, request, origin, found, view)
+        if decision is None:
+            decision = await aresolve_decision(
+                question(policies, request, origin, found, view, preflight=False),
+                partial(_checker_answer_async, policies, request, origin),  # type: ignore[arg-type]
+                partial(_signal_answer, request),
+            )
+        finish(request, response, decision, origin)
         return response
-
-    # -- deciding --------------------------------------------------------------------
-
-    def _first_decision(
-        self, policies: PolicySet, request: HttpRequest, origin: str | None, preflight: bool, view: ViewOverrides | None
-    ) -> Decision:
-        if view is not None and view.exempt:
-            return policies.exempt
-        policy, enabled = policies.select(request.path_info, view)
-        meta = request.META
-        signal = getattr(request, _SIGNAL, None)
-        if signal is None and not check_request_enabled.receivers:
-            signal = False
-        checker = getattr(request, _CHECKER, None)
-        if checker is None and policies.checker is None:
-            checker = False
-        request_method = meta.get(META_REQUEST_METHOD) if preflight else None
-        request_headers = meta.get(META_REQUEST_HEADERS) if preflight else None
-        if not preflight and request.method == "OPTIONS":
-            # An OPTIONS answered by the view gets the preflight headers too, as with
-            # django-cors-headers; asked as a plain GET preflight so nothing is refused.
-            preflight, request_method = True, "GET"
-        return decide(
-            policy,
-            origin,
-            preflight=preflight,
-            request_method=request_method,
-            request_headers=request_headers,
-            private_network=meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
-            url_enabled=enabled,
-            checker=checker,
-            signal=signal,
-        )
-
-    def _decide_sync(
-        self, policies: PolicySet, request: HttpRequest, origin: str | None, preflight: bool, view: ViewOverrides | None
-    ) -> Decision:
-        decision = self._first_decision(policies, request, origin, preflight, view)
-        while decision.pending:
-            if decision.reason is Reason.PENDING_CHECKER and policies.checker is not None and origin:
-                try:
-                    answer = policies.checker.check(origin, request)
-                except Exception:
-                    logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
-                    answer = False
-                setattr(request, _CHECKER, answer)
-            else:
-                _signal_answer(request)
-            decision = self._first_decision(policies, request, origin, preflight, view)
-        return decision
-
-    async def _decide_async(
-        self, policies: PolicySet, request: HttpRequest, origin: str | None, preflight: bool, view: ViewOverrides | None
-    ) -> Decision:
-        decision = self._first_decision(policies, request, origin, preflight, view)
-        while decision.pending:
-            if decision.reason is Reason.PENDING_CHECKER and policies.checker is not None and origin:
-                try:
-                    answer = await policies.checker.acheck(origin, request)
-                except Exception:
-                    logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
-                    answer = False
-                setattr(request, _CHECKER, answer)
-            else:
-                # Receivers are sync code, as with django-cors-headers; sent once at most.
-                _signal_answer(request)
-            decision = self._first_decision(policies, request, origin, preflight, view)
-        return decision
-
-    # -- the view hook: per-view policies and CORS_REPLACE_HTTPS_REFERER --------------
-
-    def _process_view_sync(self, request: HttpRequest, view_func: Any, *args: Any) -> None:
-        origin = request.META.get(META_ORIGIN)
-        if origin is None:
-            return
-        view = view_overrides(view_func) if views_are_decorated() else None
-        if view is not None:
-            setattr(request, _VIEW, view)
-        policies = registry.current()
-        if policies.settings.replace_https_referer and request.is_secure():
-            decision = self._decide_sync(policies, request, origin, False, view)
-            self._replace_for_csrf(request, origin, decision)
-        return
-
-    async def _process_view_async(self, request: HttpRequest, view_func: Any, *args: Any) -> None:
-        origin = request.META.get(META_ORIGIN)
-        if origin is None:
-            return
-        view = view_overrides(view_func) if views_are_decorated() else None
-        if view is not None:
-            setattr(request, _VIEW, view)
-        policies = registry.current()
-        if policies.settings.replace_https_referer and request.is_secure():
-            decision = await self._decide_async(policies, request, origin, False, view)
-            self._replace_for_csrf(request, origin, decision)
-        return
-
-    @staticmethod
-    def _replace_for_csrf(request: HttpRequest, origin: str, decision: Decision) -> None:
-        """Make Django's CSRF check see this site as the origin, for an allowed origin.
-
-        Django 4+ checks the Origin header before the Referer, so both are replaced;
-        CorsPostCsrfMiddleware (or this middleware, on the way out) puts them back.
-        """
-        if not decision.allowed or hasattr(request, _REPLACED):
-            return
-        try:
-            host = request.get_host()
-        except DisallowedHost:
-            return
-        meta = request.META
-        replaced = {META_ORIGIN: origin}
-        meta[META_ORIGIN] = f"https://{host}"
-        if META_REFERER in meta:
-            replaced[META_REFERER] = meta[META_REFERER]
-            meta[META_REFERER] = f"https://{host}/"
-        setattr(request, _REPLACED, replaced)
-
-    @staticmethod
-    def _restore(request: HttpRequest) -> None:
-        restore_replaced_headers(request)
-
-
-def _preflight_view(request: HttpRequest) -> ViewOverrides | None:
-    # Resolving costs something, so it is done only for preflights and only once some
-    # view has its own policy.
-    return _resolve_view(request) if views_are_decorated() else None
-
-
-def restore_replaced_headers(request: HttpRequest) -> None:
-    """Put back the Origin and Referer that CORS_REPLACE_HTTPS_REFERER replaced."""
-    replaced = getattr(request, _REPLACED, None)
-    if replaced:
-        request.META.update(replaced)
-        delattr(request, _REPLACED)
 
 
 class CorsPostCsrfMiddleware:
@@ -427,6 +451,8 @@ class CorsPostCsrfMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.async_mode = iscoroutinefunction(get_response)
+        # Django adapts a sync process_view for an async stack with a thread hop, so the
+        # hook is bound per instance in the mode this instance runs in.
         self.process_view: Callable[..., Any]
         if self.async_mode:
             markcoroutinefunction(self)
