@@ -119,7 +119,7 @@ def preflight_response() -> HttpResponse:
 
 def answer_preflight(decision: Decision) -> HttpResponse:
     """The preflight response for an enabled decision (a new response: Vary is set, not merged)."""
-    response = preflight_response()
+    response = HttpResponse(headers={"Content-Length": "0"})  # preflight_response(), one call less
     headers = response.headers
     headers["Vary"] = "origin"
     for name, value in decision.headers:
@@ -130,31 +130,14 @@ def answer_preflight(decision: Decision) -> HttpResponse:
 # -- the steps of the flow ----------------------------------------------------------------
 
 
-def route(policies: PolicySet, request: HttpRequest) -> Route:
-    """Step 1: the URL policy for the request's path; records ``request._cors_enabled``."""
-    found = policies.every_path or policies.url_policy(request.path_info)
-    enabled = found[2]
-    if not enabled and check_request_enabled.receivers:
-        # As django-cors-headers: a receiver may turn CORS on for a path (sent once).
-        enabled = _signal_answer(request)
-    request._cors_enabled = enabled  # type: ignore[attr-defined]
-    return found
-
-
-def is_preflight(request: HttpRequest) -> bool:
-    """An OPTIONS request with Access-Control-Request-Method (its Origin is checked apart)."""
-    return request.method == "OPTIONS" and META_REQUEST_METHOD in request.META
-
-
-def decides_before_view(policies: PolicySet, request: HttpRequest) -> bool:
-    """Step 2 applies: a preflight, or a secure request whose headers CSRF may need replaced."""
-    return is_preflight(request) or (policies.settings.replace_https_referer and request.is_secure())
+def enabled_by_signal(request: HttpRequest) -> bool:
+    """Step 1 on a path outside every enabled one: whether a receiver turns CORS on for it."""
+    # As django-cors-headers does, before the view; sent once per request.
+    return bool(check_request_enabled.receivers) and _signal_answer(request)
 
 
 def view_of_path(request: HttpRequest) -> ViewOverrides | None:
-    """Before the view: the overrides of the view the path maps to, once any view has some."""
-    if not views_are_decorated():
-        return None  # resolving costs something; until a view is decorated it finds nothing
+    """Before the view: the overrides of the view the path maps to (resolved here, as for a preflight)."""
     path = request.path_info
     urlconf = getattr(request, "urlconf", None)
     for candidate in (path, path + "/") if not path.endswith("/") else (path,):
@@ -172,9 +155,7 @@ def view_of_path(request: HttpRequest) -> ViewOverrides | None:
 def view_served(request: HttpRequest) -> ViewOverrides | None:
     """After the view: the overrides of the view Django resolved and called, if any."""
     match = request.resolver_match
-    if match is None or not views_are_decorated():
-        return None
-    return _noted(request, view_overrides(match.func))
+    return None if match is None else _noted(request, view_overrides(match.func))
 
 
 def _noted(request: HttpRequest, view: ViewOverrides | None) -> ViewOverrides | None:
@@ -188,7 +169,7 @@ def _noted(request: HttpRequest, view: ViewOverrides | None) -> ViewOverrides | 
 def remembered(
     policies: PolicySet, request: HttpRequest, origin: str | None, found: Route, view: ViewOverrides | None
 ) -> Decision | None:
-    """The decision for the response when known without ``decide()``; None sends it there.
+    """The decision for an actual request when known without ``decide()``; None sends it there.
 
     Known: an exempt view; a request without Origin on an enabled path; a path no one
     enabled; an answer the policy remembers (a refusal only while no receiver could
@@ -312,25 +293,6 @@ async def _checker_answer_async(policies: PolicySet, request: HttpRequest, origi
     return answer
 
 
-def before_view(request: HttpRequest, origin: str, decision: Decision, preflight: bool) -> HttpResponse | None:
-    """Step 2's outcome: the preflight response, or None to go on to the view."""
-    if preflight:
-        if decision.enabled:
-            log_decision(decision, origin, request.path_info)
-            return answer_preflight(decision)
-        return None  # CORS is off here: the view answers the OPTIONS itself
-    if decision.allowed:
-        replace_for_csrf(request, origin)
-    return None
-
-
-def finish(request: HttpRequest, response: HttpResponseBase, decision: Decision, origin: str | None) -> None:
-    """Step 4's outcome: set the decision's headers and log it."""
-    apply_decision(decision, response)
-    if _logs(DEBUG):
-        log_decision(decision, origin, request.path_info)
-
-
 def replace_for_csrf(request: HttpRequest, origin: str) -> None:
     """Make Django's CSRF check see this site as the origin of an allowed secure request.
 
@@ -378,67 +340,133 @@ class CorsMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
+        # 1. Route.
         policies = registry.current()
-        origin = request.META.get(META_ORIGIN)
-        found = route(policies, request)
-        early: Decision | None = None
-        if origin is not None and decides_before_view(policies, request):
-            preflight = is_preflight(request)
-            view = view_of_path(request)
-            early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
-            if early is None:
-                early = resolve_decision(
-                    question(policies, request, origin, found, view, preflight=preflight),
-                    partial(_checker_answer, policies, request, origin),
-                    partial(_signal_answer, request),
-                )
-            answered = before_view(request, origin, early, preflight)
-            if answered is not None:
-                return answered
+        meta = request.META
+        origin = meta.get(META_ORIGIN)
+        found = policies.every_path or policies.url_policy(request.path_info)
+        request._cors_enabled = found[2] or enabled_by_signal(request)  # type: ignore[attr-defined]
+        # 2. Before the view: a preflight is answered (unless CORS is off for it), and an
+        # allowed secure request may need its headers replaced for CSRF.
+        early = None
+        method = request.method
+        if origin is not None and (method == "OPTIONS" or policies.replaces_referer):
+            preflight = method == "OPTIONS" and META_REQUEST_METHOD in meta
+            if preflight or (policies.replaces_referer and request.is_secure()):
+                view = view_of_path(request) if views_are_decorated() else None
+                if preflight and view is None and found[2]:  # the common preflight, written out
+                    early = found[1].remembered_preflight(
+                        origin,
+                        meta[META_REQUEST_METHOD],
+                        meta.get(META_REQUEST_HEADERS),
+                        meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
+                    )
+                else:
+                    early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
+                if early is None:
+                    early = resolve_decision(
+                        question(policies, request, origin, found, view, preflight=preflight),
+                        partial(_checker_answer, policies, request, origin),
+                        partial(_signal_answer, request),
+                    )
+                if preflight and early.enabled:
+                    if _logs(DEBUG):
+                        log_decision(early, origin, request.path_info)
+                    return answer_preflight(early)
+                if early.allowed and not preflight:
+                    replace_for_csrf(request, origin)
+        # 3. The view.
         response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
         if early is not None:
             restore_replaced_headers(request)
-        view = view_served(request) if origin is not None else None
-        decision = remembered(policies, request, origin, found, view)
+        # 4. After the view. The common case is written out: an enabled path, no view
+        # policy, and an answer the policy remembers (Django calls this on every request).
+        view = view_served(request) if origin is not None and views_are_decorated() else None
+        policy = found[1]
+        if view is not None or not found[2] or method == "OPTIONS":
+            decision = remembered(policies, request, origin, found, view)
+        elif origin is None:
+            decision = policy.no_origin
+        elif policy.private_network:
+            decision = remembered(policies, request, origin, found, view)
+        else:
+            decision = policy.remembered(origin)
+            if decision is policy.denied and check_request_enabled.receivers:
+                decision = None
         if decision is None:
             decision = resolve_decision(
                 question(policies, request, origin, found, view, preflight=False),
                 partial(_checker_answer, policies, request, origin),  # type: ignore[arg-type]
                 partial(_signal_answer, request),
             )
-        finish(request, response, decision, origin)
+        apply_decision(decision, response)
+        if _logs(DEBUG):
+            log_decision(decision, origin, request.path_info)
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        # 1. Route.
         policies = registry.current()
-        origin = request.META.get(META_ORIGIN)
-        found = route(policies, request)
-        early: Decision | None = None
-        if origin is not None and decides_before_view(policies, request):
-            preflight = is_preflight(request)
-            view = view_of_path(request)
-            early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
-            if early is None:
-                early = await aresolve_decision(
-                    question(policies, request, origin, found, view, preflight=preflight),
-                    partial(_checker_answer_async, policies, request, origin),
-                    partial(_signal_answer, request),
-                )
-            answered = before_view(request, origin, early, preflight)
-            if answered is not None:
-                return answered
+        meta = request.META
+        origin = meta.get(META_ORIGIN)
+        found = policies.every_path or policies.url_policy(request.path_info)
+        request._cors_enabled = found[2] or enabled_by_signal(request)  # type: ignore[attr-defined]
+        # 2. Before the view: a preflight is answered (unless CORS is off for it), and an
+        # allowed secure request may need its headers replaced for CSRF.
+        early = None
+        method = request.method
+        if origin is not None and (method == "OPTIONS" or policies.replaces_referer):
+            preflight = method == "OPTIONS" and META_REQUEST_METHOD in meta
+            if preflight or (policies.replaces_referer and request.is_secure()):
+                view = view_of_path(request) if views_are_decorated() else None
+                if preflight and view is None and found[2]:  # the common preflight, written out
+                    early = found[1].remembered_preflight(
+                        origin,
+                        meta[META_REQUEST_METHOD],
+                        meta.get(META_REQUEST_HEADERS),
+                        meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
+                    )
+                else:
+                    early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
+                if early is None:
+                    early = await aresolve_decision(
+                        question(policies, request, origin, found, view, preflight=preflight),
+                        partial(_checker_answer_async, policies, request, origin),
+                        partial(_signal_answer, request),
+                    )
+                if preflight and early.enabled:
+                    if _logs(DEBUG):
+                        log_decision(early, origin, request.path_info)
+                    return answer_preflight(early)
+                if early.allowed and not preflight:
+                    replace_for_csrf(request, origin)
+        # 3. The view.
         response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
         if early is not None:
             restore_replaced_headers(request)
-        view = view_served(request) if origin is not None else None
-        decision = remembered(policies, request, origin, found, view)
+        # 4. After the view. The common case is written out: an enabled path, no view
+        # policy, and an answer the policy remembers (Django calls this on every request).
+        view = view_served(request) if origin is not None and views_are_decorated() else None
+        policy = found[1]
+        if view is not None or not found[2] or method == "OPTIONS":
+            decision = remembered(policies, request, origin, found, view)
+        elif origin is None:
+            decision = policy.no_origin
+        elif policy.private_network:
+            decision = remembered(policies, request, origin, found, view)
+        else:
+            decision = policy.remembered(origin)
+            if decision is policy.denied and check_request_enabled.receivers:
+                decision = None
         if decision is None:
             decision = await aresolve_decision(
                 question(policies, request, origin, found, view, preflight=False),
                 partial(_checker_answer_async, policies, request, origin),  # type: ignore[arg-type]
                 partial(_signal_answer, request),
             )
-        finish(request, response, decision, origin)
+        apply_decision(decision, response)
+        if _logs(DEBUG):
+            log_decision(decision, origin, request.path_info)
         return response
 
 

@@ -270,7 +270,9 @@ class Policy:
         self, origin: str, method: str, request_headers: str | None, private_network: bool
     ) -> Decision | None:
         """decide()'s remembered answer for a preflight with exactly these headers, if any."""
-        return self._preflight_memo.get((origin, method, request_headers, private_network))
+        key = (origin, method, request_headers, private_network)
+        found = self._preflight_memo.young.get(key)  # the common hit: one dict lookup
+        return found if found is not None else self._preflight_memo.get(key)
 
     def memo_sizes(self) -> MemoSizes:
         """How many answers are remembered now, per memo; each stays within MEMO_MAX_ENTRIES."""

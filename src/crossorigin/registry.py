@@ -79,6 +79,7 @@ class PolicySet:
         has_checker = self.checker is not None
         self.global_policy = Policy(cors_settings.options, "global", has_checker)
         self.urls_regex = cors_settings.urls_regex
+        self.replaces_referer = cors_settings.replace_https_referer
         url_policies: list[tuple[re.Pattern[str], Policy, Mapping[str, object]]] = []
         for index, (pattern, overrides) in enumerate(cors_settings.url_policies):
             where = f"CORS_URL_POLICIES[{index}]"
