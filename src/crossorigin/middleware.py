@@ -322,6 +322,34 @@ def restore_replaced_headers(request: HttpRequest) -> None:
         delattr(request, _REPLACED)
 
 
+def decision_for(request: HttpRequest) -> Decision:
+    """The decision the middleware made for a request it has served, by the same steps.
+
+    For tests and tools: answers the origin checker and the signal gave for this
+    request are reused, not asked again; a preflight's decision is the one its answer
+    (or, if CORS is off for it, the view's response) got.
+    """
+    policies = registry.current()
+    meta = request.META
+    origin = meta.get(META_ORIGIN)
+    found = policies.every_path or policies.url_policy(request.path_info)
+    if origin is not None and request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
+        view = view_of_path(request) if views_are_decorated() else None
+        decision = remembered_preflight(policies, request, origin, found, view) or resolve_decision(
+            question(policies, request, origin, found, view, preflight=True),
+            partial(_checker_answer, policies, request, origin),
+            partial(_signal_answer, request),
+        )
+        if decision.enabled:
+            return decision
+    view = view_served(request) if origin is not None and views_are_decorated() else None
+    return remembered(policies, request, origin, found, view) or resolve_decision(
+        question(policies, request, origin, found, view, preflight=False),
+        partial(_checker_answer, policies, request, origin),  # type: ignore[arg-type]
+        partial(_signal_answer, request),
+    )
+
+
 # -- the middleware ----------------------------------------------------------------------
 
 
