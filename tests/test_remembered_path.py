@@ -164,3 +164,11 @@ def test_refusals_are_not_remembered_when_an_origin_checker_may_answer(settings:
 def never(origin: str, request: object) -> bool:
     """An origin checker that allows nothing."""
     return False
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "iso-8859-1"])
+def test_a_preflight_answer_has_the_content_type_django_gives(settings: SettingsWrapper, charset: str) -> None:
+    settings.DEFAULT_CHARSET = charset
+    response = CorsMiddleware(view_setting_vary(None))(build("OPTIONS", "/api/items/", {"HTTP_ORIGIN": ALLOWED, **PREFLIGHT}))
+    assert response["Content-Type"] == HttpResponse()["Content-Type"] == f"text/html; charset={charset}"
+    assert response["Content-Length"] == "0"

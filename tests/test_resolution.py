@@ -19,15 +19,15 @@ class Asked:
         self.answers = {"checker": checker, "signal": signal}
         self.log: list[str] = []
 
-    def checker(self) -> bool:
+    def checker(self, q: Question) -> bool:
         self.log.append("checker")
         return self.answers["checker"]
 
-    async def acheck(self) -> bool:
+    async def acheck(self, q: Question) -> bool:
         self.log.append("checker")
         return self.answers["checker"]
 
-    def signal(self) -> bool:
+    def signal(self, q: Question) -> bool:
         self.log.append("signal")
         return self.answers["signal"]
 
@@ -37,13 +37,16 @@ def question(origin: str = UNLISTED, **kwargs: object) -> Question:
     return Question(p, origin, checker=None, signal=None, **kwargs)  # type: ignore[arg-type]
 
 
-def test_the_generator_yields_each_question_and_returns_the_decision() -> None:
-    steps = resolving(question())
+def test_the_loop_yields_each_question_and_ends_with_the_decision() -> None:
+    q = question()
+    steps = resolving(q)
     assert next(steps) is Reason.PENDING_CHECKER
-    assert steps.send(False) is Reason.PENDING_SIGNAL
-    with pytest.raises(StopIteration) as done:
-        steps.send(True)
-    assert done.value.value.reason is Reason.ALLOWED_SIGNAL
+    q.answer(Reason.PENDING_CHECKER, False)
+    assert next(steps) is Reason.PENDING_SIGNAL
+    q.answer(Reason.PENDING_SIGNAL, True)
+    assert next(steps, None) is None
+    assert q.decision is not None
+    assert q.decision.reason is Reason.ALLOWED_SIGNAL
 
 
 @pytest.mark.parametrize(

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from functools import partial
 from logging import DEBUG
 from typing import Any, Final
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -114,12 +114,16 @@ _VARY_ONLY: Final = Decision(Reason.NO_ORIGIN, "vary", True, False)
 
 def preflight_response() -> HttpResponse:
     """The empty 200 a preflight gets."""
-    return HttpResponse(headers={"Content-Length": "0"})
+    # Content-Type is the one Django would add; given here, HttpResponse need not look
+    # for it first (a miss in Django's header mapping raises and catches a KeyError).
+    return HttpResponse(
+        headers={"Content-Length": "0", "Content-Type": f"text/html; charset={settings.DEFAULT_CHARSET}"}
+    )
 
 
 def answer_preflight(decision: Decision) -> HttpResponse:
     """The preflight response for an enabled decision (a new response: Vary is set, not merged)."""
-    response = HttpResponse(headers={"Content-Length": "0"})  # preflight_response(), one call less
+    response = preflight_response()
     headers = response.headers
     headers["Vary"] = "origin"
     for name, value in decision.headers:
@@ -128,12 +132,6 @@ def answer_preflight(decision: Decision) -> HttpResponse:
 
 
 # -- the steps of the flow ----------------------------------------------------------------
-
-
-def enabled_by_signal(request: HttpRequest) -> bool:
-    """Step 1 on a path outside every enabled one: whether a receiver turns CORS on for it."""
-    # As django-cors-headers does, before the view; sent once per request.
-    return bool(check_request_enabled.receivers) and _signal_answer(request)
 
 
 def view_of_path(request: HttpRequest) -> ViewOverrides | None:
@@ -240,16 +238,18 @@ def question(
         # An OPTIONS answered by the view gets the preflight headers too, as with
         # django-cors-headers; asked as a plain GET preflight so nothing is refused.
         preflight, request_method = True, "GET"
+    private_network = meta.get(META_REQUEST_PRIVATE_NETWORK) == "true"
     return Question(
         policy,
         origin,
-        preflight=preflight,
-        request_method=request_method,
-        request_headers=request_headers,
-        private_network=meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
-        url_enabled=enabled,
-        checker=checker,
-        signal=signal,
+        preflight,
+        request_method,
+        request_headers,
+        private_network,
+        enabled,
+        checker,
+        signal,
+        (policies.checker, request),  # what the ask functions below need
     )
 
 
@@ -267,12 +267,11 @@ def _signal_answer(request: HttpRequest) -> bool:
     return bool(answer)
 
 
-def _checker_answer(policies: PolicySet, request: HttpRequest, origin: str) -> bool:
-    """Ask the origin checker synchronously; a failing checker refuses."""
-    checker = policies.checker
-    assert checker is not None  # decide() asks only when there is one
+def _checker_answer(q: Question) -> bool:
+    """Ask the origin checker synchronously, once per request; a failing checker refuses."""
+    checker, request = q.context
     try:
-        answer = checker.check(origin, request)
+        answer = bool(checker.check(q.origin, request))
     except Exception:
         logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
         answer = False
@@ -280,17 +279,21 @@ def _checker_answer(policies: PolicySet, request: HttpRequest, origin: str) -> b
     return answer
 
 
-async def _checker_answer_async(policies: PolicySet, request: HttpRequest, origin: str) -> bool:
-    """Ask the origin checker from the event loop; a failing checker refuses."""
-    checker = policies.checker
-    assert checker is not None
+async def _checker_answer_async(q: Question) -> bool:
+    """Ask the origin checker from the event loop, once per request; a failing checker refuses."""
+    checker, request = q.context
     try:
-        answer = await checker.acheck(origin, request)
+        answer = bool(await checker.acheck(q.origin, request))
     except Exception:
         logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
         answer = False
     setattr(request, _CHECKER, answer)
     return answer
+
+
+def _signal_answer_for(q: Question) -> bool:
+    """Send check_request_enabled for the question's request (once per request)."""
+    return _signal_answer(q.context[1])
 
 
 def replace_for_csrf(request: HttpRequest, origin: str) -> None:
@@ -337,16 +340,16 @@ def decision_for(request: HttpRequest) -> Decision:
         view = view_of_path(request) if views_are_decorated() else None
         decision = remembered_preflight(policies, request, origin, found, view) or resolve_decision(
             question(policies, request, origin, found, view, preflight=True),
-            partial(_checker_answer, policies, request, origin),
-            partial(_signal_answer, request),
+            _checker_answer,
+            _signal_answer_for,
         )
         if decision.enabled:
             return decision
     view = view_served(request) if origin is not None and views_are_decorated() else None
     return remembered(policies, request, origin, found, view) or resolve_decision(
         question(policies, request, origin, found, view, preflight=False),
-        partial(_checker_answer, policies, request, origin),  # type: ignore[arg-type]
-        partial(_signal_answer, request),
+        _checker_answer,
+        _signal_answer_for,
     )
 
 
@@ -373,7 +376,8 @@ class CorsMiddleware:
         meta = request.META
         origin = meta.get(META_ORIGIN)
         found = policies.every_path or policies.url_policy(request.path_info)
-        request._cors_enabled = found[2] or enabled_by_signal(request)  # type: ignore[attr-defined]
+        # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
+        request._cors_enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))  # type: ignore[attr-defined]
         # 2. Before the view: a preflight is answered (unless CORS is off for it), and an
         # allowed secure request may need its headers replaced for CSRF.
         early = None
@@ -394,8 +398,8 @@ class CorsMiddleware:
                 if early is None:
                     early = resolve_decision(
                         question(policies, request, origin, found, view, preflight=preflight),
-                        partial(_checker_answer, policies, request, origin),
-                        partial(_signal_answer, request),
+                        _checker_answer,
+                        _signal_answer_for,
                     )
                 if preflight and early.enabled:
                     if _logs(DEBUG):
@@ -411,8 +415,10 @@ class CorsMiddleware:
         # policy, and an answer the policy remembers (Django calls this on every request).
         view = view_served(request) if origin is not None and views_are_decorated() else None
         policy = found[1]
-        if view is not None or not found[2] or method == "OPTIONS":
+        if view is not None or method == "OPTIONS":
             decision = remembered(policies, request, origin, found, view)
+        elif not found[2]:
+            decision = None if check_request_enabled.receivers else policy.disabled
         elif origin is None:
             decision = policy.no_origin
         elif policy.private_network:
@@ -424,8 +430,8 @@ class CorsMiddleware:
         if decision is None:
             decision = resolve_decision(
                 question(policies, request, origin, found, view, preflight=False),
-                partial(_checker_answer, policies, request, origin),  # type: ignore[arg-type]
-                partial(_signal_answer, request),
+                _checker_answer,
+                _signal_answer_for,
             )
         apply_decision(decision, response)
         if _logs(DEBUG):
@@ -438,7 +444,8 @@ class CorsMiddleware:
         meta = request.META
         origin = meta.get(META_ORIGIN)
         found = policies.every_path or policies.url_policy(request.path_info)
-        request._cors_enabled = found[2] or enabled_by_signal(request)  # type: ignore[attr-defined]
+        # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
+        request._cors_enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))  # type: ignore[attr-defined]
         # 2. Before the view: a preflight is answered (unless CORS is off for it), and an
         # allowed secure request may need its headers replaced for CSRF.
         early = None
@@ -459,8 +466,8 @@ class CorsMiddleware:
                 if early is None:
                     early = await aresolve_decision(
                         question(policies, request, origin, found, view, preflight=preflight),
-                        partial(_checker_answer_async, policies, request, origin),
-                        partial(_signal_answer, request),
+                        _checker_answer_async,
+                        _signal_answer_for,
                     )
                 if preflight and early.enabled:
                     if _logs(DEBUG):
@@ -476,8 +483,10 @@ class CorsMiddleware:
         # policy, and an answer the policy remembers (Django calls this on every request).
         view = view_served(request) if origin is not None and views_are_decorated() else None
         policy = found[1]
-        if view is not None or not found[2] or method == "OPTIONS":
+        if view is not None or method == "OPTIONS":
             decision = remembered(policies, request, origin, found, view)
+        elif not found[2]:
+            decision = None if check_request_enabled.receivers else policy.disabled
         elif origin is None:
             decision = policy.no_origin
         elif policy.private_network:
@@ -489,8 +498,8 @@ class CorsMiddleware:
         if decision is None:
             decision = await aresolve_decision(
                 question(policies, request, origin, found, view, preflight=False),
-                partial(_checker_answer_async, policies, request, origin),  # type: ignore[arg-type]
-                partial(_signal_answer, request),
+                _checker_answer_async,
+                _signal_answer_for,
             )
         apply_decision(decision, response)
         if _logs(DEBUG):

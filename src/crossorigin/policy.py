@@ -261,9 +261,22 @@ class Policy:
         check_request_enabled receiver could still let the origin in: decide() uses it
         only when told ``signal=False``, and so must any other caller.
         """
-        found = self._allowed_memo.young.get(origin)  # the common hit: one dict lookup
+        allowed = self._allowed_memo
+        found = allowed.young.get(origin)  # the common hit: one dict lookup
+        if found is not None:
+            return found
+        # Refusals and misses are common too (an origin only a checker or a signal lets
+        # in is never remembered), so each generation is looked at without a call.
+        found = allowed.old.get(origin)
+        if found is not None:
+            allowed.put(origin, found)
+            return found
+        refused = self._refused_memo
+        found = refused.young.get(origin)
         if found is None:
-            found = self._allowed_memo.get(origin) or self._refused_memo.get(origin)
+            found = refused.old.get(origin)
+            if found is not None:
+                refused.put(origin, found)
         return found
 
     def remembered_preflight(

@@ -3,18 +3,18 @@
 ``decide()`` answers from the settings alone when it can. When it needs the answer of
 the origin checker (``CORS_ORIGIN_CHECKER``) or of the ``check_request_enabled``
 signal, it returns a pending decision instead. ``resolving()`` is the loop that gets
-such a decision to a final one, written once: a generator that yields what must be
-asked and takes the answer back. How to ask is the caller's: the middleware asks
-synchronously (``resolve_decision``) or awaits an async checker
-(``aresolve_decision``); ``cors_explain`` records every answer; the test helpers ask
-as the middleware does. The order is
+such a decision to a final one, written once: it yields what ``decide()`` is waiting
+for, the caller records the answer on the ``Question``, and it decides again. How to
+ask is the caller's: the middleware asks synchronously (``resolve_decision``) or
+awaits an async checker (``aresolve_decision``); ``cors_explain`` records every
+answer; the test helpers reuse the answers a request already got. The order is
 ``decide()``'s: the checker first (about the origin), then the signal, each at most once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, Final
 
 from crossorigin.policy import Decision, Policy, Reason, decide
@@ -22,15 +22,14 @@ from crossorigin.signals import check_request_enabled
 
 logger: Final = logging.getLogger("crossorigin")
 
-# Yields PENDING_CHECKER or PENDING_SIGNAL, is sent the answer, returns the final decision.
-Resolving = Generator[Reason, bool, Decision]
-
 
 class Question:
-    """The plain inputs of one ``decide()`` call, and the answers gathered for it so far."""
+    """The plain inputs of one ``decide()`` call, the answers gathered for it, and its final decision."""
 
     __slots__ = (
         "checker",
+        "context",
+        "decision",
         "origin",
         "policy",
         "preflight",
@@ -41,11 +40,10 @@ class Question:
         "url_enabled",
     )
 
-    def __init__(
+    def __init__(  # noqa: PLR0917  (positional: built per undecided request, keywords cost more)
         self,
         policy: Policy,
         origin: str | None,
-        *,
         preflight: bool = False,
         request_method: str | None = None,
         request_headers: str | None = None,
@@ -53,6 +51,7 @@ class Question:
         url_enabled: bool = True,
         checker: bool | None = False,
         signal: bool | None = False,
+        context: Any = None,
     ) -> None:
         self.policy = policy
         self.origin = origin
@@ -63,59 +62,61 @@ class Question:
         self.url_enabled = url_enabled
         self.checker = checker
         self.signal = signal
+        # Whatever the caller's ask functions need (the middleware: the request).
+        self.context = context
+        self.decision: Decision | None = None
 
-    def decide(self) -> Decision:
-        """``decide()`` with these inputs and the answers known so far."""
-        return decide(
-            self.policy,
-            self.origin,
-            preflight=self.preflight,
-            request_method=self.request_method,
-            request_headers=self.request_headers,
-            private_network=self.private_network,
-            url_enabled=self.url_enabled,
-            checker=self.checker,
-            signal=self.signal,
-        )
-
-
-def resolving(question: Question) -> Resolving:
-    """Decide, yielding each question ``decide()`` still has and taking its answer, until final."""
-    decision = question.decide()
-    while decision.pending:
-        answer = yield decision.reason
-        if decision.reason is Reason.PENDING_CHECKER:
-            question.checker = answer
+    def answer(self, asked: Reason, value: bool) -> None:
+        """Record the answer to what ``resolving`` asked (the checker's or the signal's)."""
+        if asked is Reason.PENDING_CHECKER:
+            self.checker = value
         else:
-            question.signal = answer
-        decision = question.decide()
-    return decision
+            self.signal = value
 
 
-def resolve_decision(question: Question, ask_checker: Callable[[], bool], send_signal: Callable[[], bool]) -> Decision:
+def resolving(q: Question) -> Iterator[Reason]:
+    """Decide until final: yield each thing ``decide()`` is waiting for, to be answered on ``q``.
+
+    The caller records each answer with ``q.answer`` before asking for the next one;
+    when the loop ends, ``q.decision`` holds the final decision.
+    """
+    while True:
+        decision = decide(
+            q.policy,
+            q.origin,
+            preflight=q.preflight,
+            request_method=q.request_method,
+            request_headers=q.request_headers,
+            private_network=q.private_network,
+            url_enabled=q.url_enabled,
+            checker=q.checker,
+            signal=q.signal,
+        )
+        if not decision.pending:
+            q.decision = decision
+            return
+        yield decision.reason
+
+
+Ask = Callable[[Question], bool]
+
+
+def resolve_decision(q: Question, ask_checker: Ask, send_signal: Ask) -> Decision:
     """The final decision, asking the checker and sending the signal synchronously when needed."""
-    steps = resolving(question)
-    try:
-        asked = next(steps)
-        while True:
-            asked = steps.send(ask_checker() if asked is Reason.PENDING_CHECKER else send_signal())
-    except StopIteration as finished:
-        decision: Decision = finished.value
-        return decision
+    for asked in resolving(q):
+        q.answer(asked, ask_checker(q) if asked is Reason.PENDING_CHECKER else send_signal(q))
+    assert q.decision is not None
+    return q.decision
 
 
 async def aresolve_decision(
-    question: Question, ask_checker: Callable[[], Awaitable[bool]], send_signal: Callable[[], bool]
+    q: Question, ask_checker: Callable[[Question], Awaitable[bool]], send_signal: Ask
 ) -> Decision:
     """The final decision, awaiting the checker; receivers are sync code, as with django-cors-headers."""
-    steps = resolving(question)
-    try:
-        asked = next(steps)
-        while True:
-            asked = steps.send(await ask_checker() if asked is Reason.PENDING_CHECKER else send_signal())
-    except StopIteration as finished:
-        decision: Decision = finished.value
-        return decision
+    for asked in resolving(q):
+        q.answer(asked, await ask_checker(q) if asked is Reason.PENDING_CHECKER else send_signal(q))
+    assert q.decision is not None
+    return q.decision
 
 
 def signal_results(request: Any) -> list[tuple[Any, Any]]:

@@ -60,8 +60,8 @@ def decide(q: Query, view: ViewOverrides | None, asked: Asked, *, preflight: boo
 
     return resolve_decision(
         question,
-        lambda: _ask_checker(policies, q.origin or "", request(), asked),
-        lambda: _send_signal(request(), asked),
+        lambda _question: _ask_checker(policies, q.origin or "", request(), asked),
+        lambda _question: _send_signal(request(), asked),
     )
 
 
