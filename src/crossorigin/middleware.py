@@ -377,7 +377,8 @@ class CorsMiddleware:
         origin = meta.get(META_ORIGIN)
         found = policies.every_path or policies.url_policy(request.path_info)
         # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
-        request._cors_enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))  # type: ignore[attr-defined]
+        enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))
+        request._cors_enabled = enabled  # type: ignore[attr-defined]
         # 2. Before the view: a preflight is answered (unless CORS is off for it), and an
         # allowed secure request may need its headers replaced for CSRF.
         early = None
@@ -445,7 +446,8 @@ class CorsMiddleware:
         origin = meta.get(META_ORIGIN)
         found = policies.every_path or policies.url_policy(request.path_info)
         # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
-        request._cors_enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))  # type: ignore[attr-defined]
+        enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))
+        request._cors_enabled = enabled  # type: ignore[attr-defined]
         # 2. Before the view: a preflight is answered (unless CORS is off for it), and an
         # allowed secure request may need its headers replaced for CSRF.
         early = None
