@@ -171,7 +171,17 @@ class FloorReadingVary(Floor):
     """
 
     def __call__(self, request: HttpRequest) -> Any:
+        if self.async_mode:
+            return self.__acall__(request)
         response = self.get_response(request)
+        headers = response.headers
+        headers.get("Vary")
+        for name, value in self.headers:
+            headers[name] = value
+        return response
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        response: HttpResponseBase = await self.get_response(request)
         headers = response.headers
         headers.get("Vary")
         for name, value in self.headers:
@@ -180,9 +190,18 @@ class FloorReadingVary(Floor):
 
 
 class FloorReadingVaryWithHook(FloorReadingVary):
-    """The above plus a ``process_view`` hook that returns at once, as Django calls ours."""
+    """The above plus a ``process_view`` hook that returns at once: what a view hook costs."""
 
-    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
+    def __init__(self, get_response: Handler, headers: Headers = (), preflight: bool = False) -> None:
+        super().__init__(get_response, headers, preflight)
+        # Bound in the mode the instance runs in, as Django adapts a sync hook on an
+        # async stack with a thread hop.
+        self.process_view = self._process_view_async if self.async_mode else self._process_view_sync
+
+    def _process_view_sync(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
         if request.META.get("HTTP_ORIGIN") is None:
             return
         return
+
+    async def _process_view_async(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
+        self._process_view_sync(request, view_func, view_args, view_kwargs)
