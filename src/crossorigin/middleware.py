@@ -15,10 +15,12 @@ Per request, in this order:
 
 The middleware holds no matching logic. A decision ``decide()`` gave before comes from
 ``Policy.remembered``; any other is ``decide()``'s, and one that waits on the origin
-checker or the signal is finished by ``crossorigin.resolution``. ``__call__`` and
-``__acall__`` are the same steps; the async one awaits ``get_response`` and an async
-origin checker, and stays on the event loop (no thread hop). There is no ``process_view``
-hook, so Django calls nothing of ours between the middleware and the view.
+checker or the signal is finished by ``crossorigin.resolution``. ``crossorigin.headers``
+sets a decision's headers; ``crossorigin.csrf`` replaces and restores the headers of
+CORS_REPLACE_HTTPS_REFERER. ``__call__`` and ``__acall__`` are the same steps; the
+async one awaits ``get_response`` and an async origin checker, and stays on the event
+loop (no thread hop). There is no ``process_view`` hook, so Django calls nothing of
+ours between the middleware and the view.
 """
 
 from __future__ import annotations
@@ -29,14 +31,12 @@ from logging import DEBUG
 from typing import Any, Final
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from django.conf import settings
-from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
 
 from crossorigin import registry
-from crossorigin.constants import (  # noqa: F401  (re-exported, as the incumbent did)
+from crossorigin.constants import (  # re-exported, as the incumbent did
     ACCESS_CONTROL_ALLOW_CREDENTIALS,
     ACCESS_CONTROL_ALLOW_HEADERS,
     ACCESS_CONTROL_ALLOW_METHODS,
@@ -46,17 +46,45 @@ from crossorigin.constants import (  # noqa: F401  (re-exported, as the incumben
     ACCESS_CONTROL_MAX_AGE,
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
     META_ORIGIN,
-    META_REFERER,
     META_REQUEST_HEADERS,
     META_REQUEST_METHOD,
     META_REQUEST_PRIVATE_NETWORK,
 )
+from crossorigin.csrf import replace_for_csrf, restore_replaced_headers  # public here too
 from crossorigin.decorators import view_overrides, views_are_decorated
+from crossorigin.headers import (  # public here too
+    add_vary_origin,
+    answer_preflight,
+    apply_decision,
+    preflight_response,
+    vary_with_origin,
+)
 from crossorigin.logs import log_decision
-from crossorigin.policy import Decision, Policy, Reason
+from crossorigin.policy import Decision, Policy
 from crossorigin.registry import PolicySet, ViewOverrides
 from crossorigin.resolution import Question, aresolve_decision, resolve_decision, signal_results
 from crossorigin.signals import check_request_enabled
+
+__all__ = [
+    "ACCESS_CONTROL_ALLOW_CREDENTIALS",
+    "ACCESS_CONTROL_ALLOW_HEADERS",
+    "ACCESS_CONTROL_ALLOW_METHODS",
+    "ACCESS_CONTROL_ALLOW_ORIGIN",
+    "ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK",
+    "ACCESS_CONTROL_EXPOSE_HEADERS",
+    "ACCESS_CONTROL_MAX_AGE",
+    "ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
+    "CorsMiddleware",
+    "CorsPostCsrfMiddleware",
+    "add_vary_origin",
+    "answer_preflight",
+    "apply_decision",
+    "decision_for",
+    "preflight_response",
+    "replace_for_csrf",
+    "restore_replaced_headers",
+    "vary_with_origin",
+]
 
 logger: Final = logging.getLogger("crossorigin")
 # Logger.isEnabledFor caches its answer per level until the logging config changes.
@@ -69,66 +97,6 @@ Route = tuple[int, Policy, bool]
 # Per-request answers kept on the request, so each is asked at most once per request.
 _SIGNAL: Final = "_crossorigin_signal"
 _CHECKER: Final = "_crossorigin_checker"
-_REPLACED: Final = "_crossorigin_replaced"
-
-
-# -- setting headers ---------------------------------------------------------------------
-
-
-def vary_with_origin(vary: str) -> str:
-    """A Vary value with ``origin`` added, or the same value if it already covers it."""
-    fields = [field.strip().lower() for field in vary.split(",")]
-    if "origin" in fields or "*" in fields:
-        return vary
-    return f"{vary}, origin"
-
-
-def add_vary_origin(response: HttpResponseBase) -> None:
-    """Add ``origin`` to the response's Vary header, keeping what is there."""
-    apply_decision(_VARY_ONLY, response)
-
-
-def apply_decision(decision: Decision, response: HttpResponseBase) -> None:
-    """Set the headers a decision lists, through Django's public response API."""
-    if decision.enabled:
-        headers = response.headers
-        # pop() answers a missing Vary (the common case) with its default; get() would
-        # raise and catch a KeyError inside Django, as costly as setting a header.
-        vary = headers.pop("Vary", None)
-        headers["Vary"] = "origin" if vary is None else _merged_vary(vary)
-        for name, value in decision.headers:
-            headers[name] = value
-
-
-def _merged_vary(popped: object) -> str:
-    # Django's ResponseHeaders.pop returns the (name, value) pair it stores rather than
-    # the value alone, as a dict would; either is accepted.
-    value = popped[1] if isinstance(popped, tuple) else popped
-    vary = value if isinstance(value, str) else str(value)
-    return vary_with_origin(vary) if vary else "origin"
-
-
-# An enabled decision that sets no header besides Vary.
-_VARY_ONLY: Final = Decision(Reason.NO_ORIGIN, "vary", True, False)
-
-
-def preflight_response() -> HttpResponse:
-    """The empty 200 a preflight gets."""
-    # Content-Type is the one Django would add; given here, HttpResponse need not look
-    # for it first (a miss in Django's header mapping raises and catches a KeyError).
-    return HttpResponse(
-        headers={"Content-Length": "0", "Content-Type": f"text/html; charset={settings.DEFAULT_CHARSET}"}
-    )
-
-
-def answer_preflight(decision: Decision) -> HttpResponse:
-    """The preflight response for an enabled decision (a new response: Vary is set, not merged)."""
-    response = preflight_response()
-    headers = response.headers
-    headers["Vary"] = "origin"
-    for name, value in decision.headers:
-        headers[name] = value
-    return response
 
 
 # -- the steps of the flow ----------------------------------------------------------------
@@ -294,35 +262,6 @@ async def _checker_answer_async(q: Question) -> bool:
 def _signal_answer_for(q: Question) -> bool:
     """Send check_request_enabled for the question's request (once per request)."""
     return _signal_answer(q.context[1])
-
-
-def replace_for_csrf(request: HttpRequest, origin: str) -> None:
-    """Make Django's CSRF check see this site as the origin of an allowed secure request.
-
-    Django 4+ checks the Origin header before the Referer, so both are replaced;
-    CorsPostCsrfMiddleware (or this middleware, on the way out) puts them back.
-    """
-    if hasattr(request, _REPLACED):
-        return
-    try:
-        host = request.get_host()
-    except DisallowedHost:
-        return
-    meta = request.META
-    replaced = {META_ORIGIN: origin}
-    meta[META_ORIGIN] = f"https://{host}"
-    if META_REFERER in meta:
-        replaced[META_REFERER] = meta[META_REFERER]
-        meta[META_REFERER] = f"https://{host}/"
-    setattr(request, _REPLACED, replaced)
-
-
-def restore_replaced_headers(request: HttpRequest) -> None:
-    """Put back the Origin and Referer that CORS_REPLACE_HTTPS_REFERER replaced."""
-    replaced = getattr(request, _REPLACED, None)
-    if replaced:
-        request.META.update(replaced)
-        delattr(request, _REPLACED)
 
 
 def decision_for(request: HttpRequest) -> Decision:
