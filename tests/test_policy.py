@@ -276,13 +276,8 @@ def test_precomputed_headers_are_immutable_and_shared() -> None:
 
 
 def memo_sizes(p: Policy) -> list[int]:
-    """The sizes of every dict or set a policy holds (its memos, whatever they are named)."""
-    sizes = []
-    for name in type(p).__slots__:
-        value = getattr(p, name, None)
-        if isinstance(value, (dict, set)):
-            sizes.append(len(value))
-    return sizes
+    """How many answers each of the policy's memos holds."""
+    return list(p.memo_sizes())
 
 
 @pytest.mark.parametrize("options", [{"allow_all_origins": True}, {"allowed_origin_regexes": [r"https://o\d+\.example"]}, BASIC])
@@ -323,3 +318,62 @@ def test_long_requested_header_lists_are_answered_but_not_remembered() -> None:
     assert max(memo_sizes(p)) == 0
     decide(p, "https://a.example", preflight=True, request_method="PUT", request_headers="x-a")
     assert max(memo_sizes(p)) == 1
+
+
+# -- remembering: bounded, and what is in use stays remembered ------------------------------------
+
+FLOOD = 3 * MEMO_MAX_ENTRIES
+IN_USE = "https://app.example"
+
+
+@pytest.mark.parametrize("options", [{"allow_all_origins": True}, {"allowed_origin_regexes": [r"https://[a-z0-9]+\.example"]}])
+def test_an_origin_in_use_stays_remembered_through_a_flood(options: dict[str, Any]) -> None:
+    # Every flood origin is allowed, so each one is a new memo entry; the site's real
+    # origin keeps being asked for meanwhile, as real traffic would.
+    p = policy(**options)
+    real = decide(p, IN_USE)
+    for i in range(FLOOD):
+        decide(p, f"https://flood{i}.example")
+        if i % 500 == 0:
+            assert decide(p, IN_USE) is real
+    assert p.remembered(IN_USE) is real
+    assert max(memo_sizes(p)) <= MEMO_MAX_ENTRIES
+
+
+def test_an_origin_first_seen_after_a_flood_is_remembered() -> None:
+    # With a memo that kept its first keys forever, a flood left no room for it.
+    p = policy(allow_all_origins=True)
+    for i in range(FLOOD):
+        decide(p, f"https://flood{i}.example")
+    first = decide(p, "https://late.example")
+    assert p.remembered("https://late.example") is first
+
+
+def test_what_is_no_longer_asked_for_is_forgotten_and_recomputed_the_same() -> None:
+    p = policy(allow_all_origins=True)
+    before = decide(p, "https://gone.example")
+    for i in range(FLOOD):
+        decide(p, f"https://flood{i}.example")
+    assert p.remembered("https://gone.example") is None
+    assert decide(p, "https://gone.example") == before
+
+
+def test_a_flood_of_refused_origins_leaves_allowed_answers_alone() -> None:
+    p = policy(**BASIC)
+    allowed = decide(p, ALLOWED)
+    for i in range(FLOOD):
+        assert decide(p, f"https://refused{i}.example") is p.denied
+    assert p.remembered(ALLOWED) is allowed
+    assert p.remembered(f"https://refused{FLOOD - 1}.example") is p.denied
+    assert p.memo_sizes().refused <= MEMO_MAX_ENTRIES
+
+
+def test_preflights_in_use_stay_remembered_through_a_flood() -> None:
+    p = policy(allow_all_origins=True)
+    real = decide(p, IN_USE, preflight=True, request_method="PUT", request_headers="content-type")
+    for i in range(FLOOD):
+        decide(p, f"https://flood{i}.example", preflight=True, request_method="PUT")
+        if i % 500 == 0:
+            assert p.remembered_preflight(IN_USE, "PUT", "content-type", False) is real
+    assert p.remembered_preflight(IN_USE, "PUT", "content-type", False) is real
+    assert p.memo_sizes().preflights <= MEMO_MAX_ENTRIES

@@ -1,12 +1,10 @@
-"""The middleware's remembered-answer path gives exactly what ``decide`` gives.
+"""The middleware's remembered answers are exactly what ``decide`` gives.
 
-On a simple site (one global policy, no origin checker) the middleware answers a
-request it has seen before from the policy's memo instead of calling ``decide``. Each
-test sends the same request three times, so the later ones take that path, and
-compares every response with the general path's answer for the same request
-(``_call_sync`` / ``_call_async``, which always calls ``decide``). The views of the
-test project carry ``@cors_policy``, which makes the middleware skip remembered
-preflights; ``views_are_decorated`` is set back to False here so that path runs too.
+A request whose answer the policy remembers (``Policy.remembered`` and
+``Policy.remembered_preflight``) is answered without calling ``decide``. Each test
+sends a request once through freshly compiled policies, whose memos are empty, so
+``decide`` computes that answer; then three more times, so the later ones take the
+remembered path; every response must match the first.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.test import RequestFactory
 
-from crossorigin import middleware as middleware_module
 from crossorigin import registry
 from crossorigin.middleware import CorsMiddleware
 from crossorigin.signals import check_request_enabled
@@ -55,11 +52,6 @@ SETTINGS: dict[str, dict[str, Any]] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def no_decorated_views(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(middleware_module, "views_are_decorated", lambda: False)
-
-
 @pytest.fixture
 def receivers() -> Iterator[list[Callable[..., Any]]]:
     connected: list[Callable[..., Any]] = []
@@ -92,9 +84,9 @@ def test_sync_remembered_answers_match_decide(settings: SettingsWrapper, setting
     method, path, meta, vary = case
     for name, value in SETTINGS[setting].items():
         setattr(settings, name, value)
-    assert registry.current().simple is not None
     middleware = CorsMiddleware(view_setting_vary(vary))
-    expected = headers_of(middleware._call_sync(build(method, path, meta)))
+    registry.reset()  # empty memos: decide() answers the first request
+    expected = headers_of(middleware(build(method, path, meta)))
     for _ in range(3):
         assert headers_of(middleware(build(method, path, meta))) == expected
 
@@ -111,7 +103,8 @@ async def test_async_remembered_answers_match_decide(settings: SettingsWrapper, 
         return sync_view(request)
 
     middleware = CorsMiddleware(view)
-    expected = headers_of(await middleware._call_async(build(method, path, meta)))
+    registry.reset()
+    expected = headers_of(await middleware(build(method, path, meta)))
     for _ in range(3):
         assert headers_of(await middleware(build(method, path, meta))) == expected
 
@@ -121,7 +114,8 @@ def test_a_remembered_refusal_yields_to_a_receiver_connected_later(receivers: li
     for _ in range(2):
         response = middleware(build("GET", "/api/items/", {"HTTP_ORIGIN": OTHER}))
         assert "access-control-allow-origin" not in response
-    assert OTHER in registry.current().global_policy._refused_memo
+    policy = registry.current().global_policy
+    assert policy.remembered(OTHER) is policy.denied
 
     def allow(**kwargs: Any) -> bool:
         return True
@@ -155,18 +149,26 @@ def test_refused_origins_are_remembered_only_up_to_the_bound() -> None:
     middleware = CorsMiddleware(view_setting_vary(None))
     for index in range(MEMO_MAX_ENTRIES + 10):
         middleware(build("GET", "/api/items/", {"HTTP_ORIGIN": f"https://x{index}.example"}))
-    assert len(registry.current().global_policy._refused_memo) == MEMO_MAX_ENTRIES
+    assert 0 < registry.current().global_policy.memo_sizes().refused <= MEMO_MAX_ENTRIES
 
 
 def test_refusals_are_not_remembered_when_an_origin_checker_may_answer(settings: SettingsWrapper) -> None:
     settings.CORS_ORIGIN_CHECKER = "tests.test_remembered_path.never"
     middleware = CorsMiddleware(view_setting_vary(None))
     middleware(build("GET", "/api/items/", {"HTTP_ORIGIN": OTHER}))
-    policies = registry.current()
-    assert policies.simple is None
-    assert not policies.global_policy._refused_memo
+    policy = registry.current().global_policy
+    assert policy.memo_sizes().refused == 0
+    assert policy.remembered(OTHER) is None
 
 
 def never(origin: str, request: object) -> bool:
     """An origin checker that allows nothing."""
     return False
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "iso-8859-1"])
+def test_a_preflight_answer_has_the_content_type_django_gives(settings: SettingsWrapper, charset: str) -> None:
+    settings.DEFAULT_CHARSET = charset
+    response = CorsMiddleware(view_setting_vary(None))(build("OPTIONS", "/api/items/", {"HTTP_ORIGIN": ALLOWED, **PREFLIGHT}))
+    assert response["Content-Type"] == HttpResponse()["Content-Type"] == f"text/html; charset={charset}"
+    assert response["Content-Length"] == "0"

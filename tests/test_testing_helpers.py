@@ -15,6 +15,7 @@ from crossorigin.testing import (
     preflight,
     request_headers_value,
 )
+from tests.conftest import SettingsWrapper
 
 ORIGIN = "https://example.com"
 
@@ -91,7 +92,8 @@ def test_allowed_fails_for_a_denied_origin_and_says_why() -> None:
         "  request:  GET /api/items/\n"
         "            Origin: https://evil.example\n"
         "  response: 200\n"
-        "            vary: origin"
+        "            vary: origin\n"
+        "  decided:  origin-not-allowed under the global policy: The origin matches no allowed origin, wildcard or regex."
     )
 
 
@@ -196,7 +198,8 @@ def test_denied_fails_for_an_allowed_origin() -> None:
         "            Origin: https://example.com\n"
         "  response: 200\n"
         "            access-control-allow-origin: https://example.com\n"
-        "            vary: origin"
+        "            vary: origin\n"
+        "  decided:  allowed-exact under the global policy: The origin is listed in the allowed origins."
     )
 
 
@@ -236,3 +239,35 @@ class HelpersInTestCase(SimpleTestCase):
     async def test_in_an_async_test_case(self) -> None:
         response = await preflight(self.async_client, "/api/items/", "https://evil.example", "PUT")
         assert_cors_denied(response)
+
+
+# -- why: the middleware's decision in the failure message ------------------------------------
+
+CHECKER_CALLS: list[str] = []
+
+
+def counting_checker(origin: str, request: object) -> bool:
+    CHECKER_CALLS.append(origin)
+    return True
+
+
+def test_failure_says_what_the_checker_decided_without_asking_it_again(settings: SettingsWrapper) -> None:
+    settings.CORS_ORIGIN_CHECKER = f"{__name__}.counting_checker"
+    CHECKER_CALLS.clear()
+    response = get("/api/items/", "https://partner.example")
+    assert CHECKER_CALLS == ["https://partner.example"]
+    message = failure(assert_cors_denied, response)
+    assert "decided:  allowed-checker under the global policy" in message
+    assert CHECKER_CALLS == ["https://partner.example"]  # the answer given for the request is reused
+
+
+def test_failure_names_the_view_policy_of_a_preflight() -> None:
+    response = preflight(Client(), "/open/", "https://any.example", "DELETE")
+    message = failure(assert_cors_allowed, response, "https://any.example")
+    assert "decided:  preflight-method-not-allowed under the view:tests.views.open_view policy" in message
+
+
+def test_no_decided_line_without_our_middleware(settings: SettingsWrapper) -> None:
+    settings.MIDDLEWARE = ["corsheaders.middleware.CorsMiddleware"]
+    message = failure(assert_cors_allowed, get("/api/items/", "https://evil.example"), "https://evil.example")
+    assert "decided:" not in message

@@ -1,14 +1,26 @@
-"""The middleware: read the request's CORS headers, ask ``decide``, apply the result.
+"""The middleware: one request flow, the same under WSGI and ASGI.
 
-It holds no matching logic. Per request it reads a few ``META`` keys, picks the
-compiled policy for the path (and view), calls ``decide`` and sets the headers the
-decision lists. A preflight is answered here, before any view, authentication or
-redirect can run. Under ASGI it stays on the event loop (no thread hop).
+Per request, in this order:
 
-On the common site (``PolicySet.simple``: one global policy, no origin checker) a
-request whose answer ``decide`` has already given is served from that policy's
-remembered answers without calling ``decide`` again: a few dict lookups, then the
-headers. Everything else takes the general path, which calls ``decide``.
+1. **Route.** The policy for the path (``PolicySet.url_policy``) and whether CORS applies
+   to it; on a path outside every enabled one, a ``check_request_enabled`` receiver may
+   still turn it on. The answer goes on ``request._cors_enabled``, as django-cors-headers
+   sets it.
+2. **Before the view**, for requests with an Origin: a preflight is answered here, before
+   any view, authentication or redirect runs; with ``CORS_REPLACE_HTTPS_REFERER`` an
+   allowed secure request has its Origin and Referer replaced for Django's CSRF check.
+3. **The view** (``get_response``).
+4. **After the view**: the decision for the response, under the view's own policy if
+   Django resolved a decorated view (``request.resolver_match``), and its headers set.
+
+The middleware holds no matching logic. A decision ``decide()`` gave before comes from
+``Policy.remembered``; any other is ``decide()``'s, and one that waits on the origin
+checker or the signal is finished by ``crossorigin.resolution``. ``crossorigin.headers``
+sets a decision's headers; ``crossorigin.csrf`` replaces and restores the headers of
+CORS_REPLACE_HTTPS_REFERER. ``__call__`` and ``__acall__`` are the same steps; the
+async one awaits ``get_response`` and an async origin checker, and stays on the event
+loop (no thread hop). There is no ``process_view`` hook, so Django calls nothing of
+ours between the middleware and the view.
 """
 
 from __future__ import annotations
@@ -19,13 +31,12 @@ from logging import DEBUG
 from typing import Any, Final
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
-from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
 
 from crossorigin import registry
-from crossorigin.constants import (  # noqa: F401  (re-exported, as the incumbent did)
+from crossorigin.constants import (  # re-exported, as the incumbent did
     ACCESS_CONTROL_ALLOW_CREDENTIALS,
     ACCESS_CONTROL_ALLOW_HEADERS,
     ACCESS_CONTROL_ALLOW_METHODS,
@@ -35,135 +46,64 @@ from crossorigin.constants import (  # noqa: F401  (re-exported, as the incumben
     ACCESS_CONTROL_MAX_AGE,
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
     META_ORIGIN,
-    META_REFERER,
     META_REQUEST_HEADERS,
     META_REQUEST_METHOD,
     META_REQUEST_PRIVATE_NETWORK,
 )
+from crossorigin.csrf import replace_for_csrf, restore_replaced_headers  # public here too
 from crossorigin.decorators import view_overrides, views_are_decorated
+from crossorigin.headers import (  # public here too
+    add_vary_origin,
+    answer_preflight,
+    apply_decision,
+    preflight_response,
+    vary_with_origin,
+)
 from crossorigin.logs import log_decision
-from crossorigin.policy import Decision, Policy, Reason, decide
+from crossorigin.policy import Decision, Policy
 from crossorigin.registry import PolicySet, ViewOverrides
+from crossorigin.resolution import Question, aresolve_decision, resolve_decision, signal_results
 from crossorigin.signals import check_request_enabled
+
+__all__ = [
+    "ACCESS_CONTROL_ALLOW_CREDENTIALS",
+    "ACCESS_CONTROL_ALLOW_HEADERS",
+    "ACCESS_CONTROL_ALLOW_METHODS",
+    "ACCESS_CONTROL_ALLOW_ORIGIN",
+    "ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK",
+    "ACCESS_CONTROL_EXPOSE_HEADERS",
+    "ACCESS_CONTROL_MAX_AGE",
+    "ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
+    "CorsMiddleware",
+    "CorsPostCsrfMiddleware",
+    "add_vary_origin",
+    "answer_preflight",
+    "apply_decision",
+    "decision_for",
+    "preflight_response",
+    "replace_for_csrf",
+    "restore_replaced_headers",
+    "vary_with_origin",
+]
 
 logger: Final = logging.getLogger("crossorigin")
 # Logger.isEnabledFor caches its answer per level until the logging config changes.
 _logs: Final = logger.isEnabledFor
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
+# (URL policy index or -1, policy, CORS enabled by the path): PolicySet.url_policy's answer.
+Route = tuple[int, Policy, bool]
 
-# Per-request state kept on the request object; set only on the paths that need it.
-_VIEW: Final = "_crossorigin_view"
+# Per-request answers kept on the request, so each is asked at most once per request.
 _SIGNAL: Final = "_crossorigin_signal"
 _CHECKER: Final = "_crossorigin_checker"
-_REPLACED: Final = "_crossorigin_replaced"
 
 
-def vary_with_origin(vary: str) -> str:
-    """A Vary value with ``origin`` added, or the same value if it already covers it."""
-    fields = [field.strip().lower() for field in vary.split(",")]
-    if "origin" in fields or "*" in fields:
-        return vary
-    return f"{vary}, origin"
+# -- the steps of the flow ----------------------------------------------------------------
 
 
-def add_vary_origin(response: HttpResponseBase) -> None:
-    """Add ``origin`` to the response's Vary header, keeping what is there."""
-    apply_decision(_VARY_ONLY, response)
-
-
-def apply_decision(decision: Decision, response: HttpResponseBase) -> None:
-    """Set the headers a decision lists, through Django's public response API."""
-    if decision.enabled:
-        headers = response.headers
-        vary = headers.get("Vary")
-        if not vary:
-            headers["Vary"] = "origin"
-        else:
-            merged = vary_with_origin(vary)
-            if merged is not vary:
-                headers["Vary"] = merged
-        for name, value in decision.headers:
-            headers[name] = value
-
-
-# An enabled decision that sets no header besides Vary.
-_VARY_ONLY: Final = Decision(Reason.NO_ORIGIN, "vary", True, False)
-
-
-def preflight_response() -> HttpResponse:
-    """The empty 200 a preflight gets."""
-    return HttpResponse(headers={"Content-Length": "0"})
-
-
-def answer_preflight(decision: Decision) -> HttpResponse:
-    """The preflight response for an enabled decision (a new response: Vary is set, not merged)."""
-    response = preflight_response()
-    headers = response.headers
-    headers["Vary"] = "origin"
-    for name, value in decision.headers:
-        headers[name] = value
-    return response
-
-
-def remembered_answer(policies: PolicySet, request: HttpRequest, origin: str | None) -> Decision | None:
-    """What ``decide`` answers for this actual request under ``policies.simple``, if known without it.
-
-    None sends the request to ``decide``: a decorated view has its own policy, and a
-    check_request_enabled receiver (connected at any time) may still let a refused
-    origin in, or enable a path outside CORS_URLS_REGEX.
-    """
-    policy: Policy = policies.simple  # type: ignore[assignment]
-    gate = policies.urls_regex
-    if gate is not None and gate.match(request.path_info) is None:
-        if check_request_enabled.receivers or getattr(request, _VIEW, None) is not None:
-            return None
-        return policy.disabled
-    if origin is None:  # (process_view records a view's policy only for requests with an Origin)
-        return policy.no_origin
-    if getattr(request, _VIEW, None) is not None:
-        return None
-    decision = policy._actual_memo.get(origin)
-    if decision is None and origin in policy._refused_memo and not check_request_enabled.receivers:
-        return policy.denied
-    return decision
-
-
-def remembered_preflight(policies: PolicySet, request: HttpRequest, origin: str) -> Decision | None:
-    """What ``decide`` answered before for this preflight under ``policies.simple``, if anything."""
-    meta = request.META
-    method = meta.get(META_REQUEST_METHOD)
-    if method is None or views_are_decorated():
-        return None
-    gate = policies.urls_regex
-    if gate is not None and gate.match(request.path_info) is None:
-        return None
-    private_network = meta.get(META_REQUEST_PRIVATE_NETWORK) == "true"
-    key = (origin, method, meta.get(META_REQUEST_HEADERS), private_network)
-    return policies.simple._preflight_memo.get(key)  # type: ignore[union-attr]
-
-
-def _signal_answer(request: HttpRequest) -> bool:
-    """Send check_request_enabled once for this request; a failing receiver counts as no."""
-    answer = getattr(request, _SIGNAL, None)
-    if answer is None:
-        answer = False
-        try:
-            results = check_request_enabled.send_robust(sender=None, request=request)
-        except Exception:  # send_robust's own logging fails for receivers without __qualname__
-            logger.exception("crossorigin: a check_request_enabled receiver raised; counted as no")
-            results = []
-        for receiver, result in results:
-            if isinstance(result, Exception):
-                logger.error("check_request_enabled receiver %r raised %r", receiver, result)
-            elif result:
-                answer = True
-        setattr(request, _SIGNAL, answer)
-    return bool(answer)
-
-
-def _resolve_view(request: HttpRequest) -> ViewOverrides | None:
-    """For a preflight, which never reaches a view: the overrides of the view its path maps to."""
+def view_of_path(request: HttpRequest) -> ViewOverrides | None:
+    """Before the view: the overrides of the view the path maps to (resolved here, as for a preflight)."""
     path = request.path_info
     urlconf = getattr(request, "urlconf", None)
     for candidate in (path, path + "/") if not path.endswith("/") else (path,):
@@ -174,8 +114,185 @@ def _resolve_view(request: HttpRequest) -> ViewOverrides | None:
         except Exception:  # a broken URLconf must not break the preflight
             logger.exception("crossorigin: resolving %r for a preflight failed", path[:200])
             return None
-        return view_overrides(match.func)
+        return _noted(request, view_overrides(match.func))
     return None
+
+
+def view_served(request: HttpRequest) -> ViewOverrides | None:
+    """After the view: the overrides of the view Django resolved and called, if any."""
+    match = request.resolver_match
+    return None if match is None else _noted(request, view_overrides(match.func))
+
+
+def _noted(request: HttpRequest, view: ViewOverrides | None) -> ViewOverrides | None:
+    # A view's own policy turns CORS on (@cors_policy) or off (@cors_exempt) whatever
+    # the path says, so request._cors_enabled follows it.
+    if view is not None:
+        request._cors_enabled = not view.exempt  # type: ignore[attr-defined]
+    return view
+
+
+def remembered(
+    policies: PolicySet, request: HttpRequest, origin: str | None, found: Route, view: ViewOverrides | None
+) -> Decision | None:
+    """The decision for an actual request when known without ``decide()``; None sends it there.
+
+    Known: an exempt view; a request without Origin on an enabled path; a path no one
+    enabled; an answer the policy remembers (a refusal only while no receiver could
+    overturn it). An OPTIONS request that reached the view always goes to ``decide()``.
+    """
+    index, policy, enabled = found
+    if view is not None:
+        if view.exempt:
+            return policies.exempt
+        policy, enabled = policies.view_policy(index, policy, view), True
+    if not enabled:
+        return None if check_request_enabled.receivers else policy.disabled
+    if origin is None:
+        return policy.no_origin
+    if request.method == "OPTIONS" or (
+        policy.private_network and request.META.get(META_REQUEST_PRIVATE_NETWORK) == "true"
+    ):
+        return None
+    decision = policy.remembered(origin)
+    if decision is policy.denied and check_request_enabled.receivers:
+        return None
+    return decision
+
+
+def remembered_preflight(
+    policies: PolicySet, request: HttpRequest, origin: str, found: Route, view: ViewOverrides | None
+) -> Decision | None:
+    """The decision for a preflight when the policy remembers it; None sends it to ``decide()``."""
+    index, policy, enabled = found
+    if view is not None:
+        if view.exempt:
+            return policies.exempt
+        policy, enabled = policies.view_policy(index, policy, view), True
+    meta = request.META
+    if not enabled:
+        return None
+    return policy.remembered_preflight(
+        origin,
+        meta[META_REQUEST_METHOD],
+        meta.get(META_REQUEST_HEADERS),
+        meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
+    )
+
+
+def question(
+    policies: PolicySet,
+    request: HttpRequest,
+    origin: str | None,
+    found: Route,
+    view: ViewOverrides | None,
+    *,
+    preflight: bool,
+) -> Question:
+    """What ``decide()`` is asked for this request, with the answers it already has."""
+    index, policy, enabled = found
+    if view is not None:  # an exempt view never gets here (remembered answers it)
+        policy, enabled = policies.view_policy(index, policy, view), True
+    meta = request.META
+    signal = getattr(request, _SIGNAL, None)
+    if signal is None and not check_request_enabled.receivers:
+        signal = False
+    checker = getattr(request, _CHECKER, None)
+    if checker is None and policies.checker is None:
+        checker = False
+    request_method = meta.get(META_REQUEST_METHOD) if preflight else None
+    request_headers = meta.get(META_REQUEST_HEADERS) if preflight else None
+    if not preflight and request.method == "OPTIONS":
+        # An OPTIONS answered by the view gets the preflight headers too, as with
+        # django-cors-headers; asked as a plain GET preflight so nothing is refused.
+        preflight, request_method = True, "GET"
+    private_network = meta.get(META_REQUEST_PRIVATE_NETWORK) == "true"
+    return Question(
+        policy,
+        origin,
+        preflight,
+        request_method,
+        request_headers,
+        private_network,
+        enabled,
+        checker,
+        signal,
+        (policies.checker, request),  # what the ask functions below need
+    )
+
+
+def _signal_answer(request: HttpRequest) -> bool:
+    """Send check_request_enabled once for this request; any truthy answer is yes, a failure no."""
+    answer = getattr(request, _SIGNAL, None)
+    if answer is None:
+        answer = False
+        for receiver, result in signal_results(request):
+            if isinstance(result, Exception):
+                logger.error("check_request_enabled receiver %r raised %r", receiver, result)
+            elif result:
+                answer = True
+        setattr(request, _SIGNAL, answer)
+    return bool(answer)
+
+
+def _checker_answer(q: Question) -> bool:
+    """Ask the origin checker synchronously, once per request; a failing checker refuses."""
+    checker, request = q.context
+    try:
+        answer = bool(checker.check(q.origin, request))
+    except Exception:
+        logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
+        answer = False
+    setattr(request, _CHECKER, answer)
+    return answer
+
+
+async def _checker_answer_async(q: Question) -> bool:
+    """Ask the origin checker from the event loop, once per request; a failing checker refuses."""
+    checker, request = q.context
+    try:
+        answer = bool(await checker.acheck(q.origin, request))
+    except Exception:
+        logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
+        answer = False
+    setattr(request, _CHECKER, answer)
+    return answer
+
+
+def _signal_answer_for(q: Question) -> bool:
+    """Send check_request_enabled for the question's request (once per request)."""
+    return _signal_answer(q.context[1])
+
+
+def decision_for(request: HttpRequest) -> Decision:
+    """The decision the middleware made for a request it has served, by the same steps.
+
+    For tests and tools: answers the origin checker and the signal gave for this
+    request are reused, not asked again; a preflight's decision is the one its answer
+    (or, if CORS is off for it, the view's response) got.
+    """
+    policies = registry.current()
+    meta = request.META
+    origin = meta.get(META_ORIGIN)
+    found = policies.every_path or policies.url_policy(request.path_info)
+    if origin is not None and request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
+        view = view_of_path(request) if views_are_decorated() else None
+        decision = remembered_preflight(policies, request, origin, found, view) or resolve_decision(
+            question(policies, request, origin, found, view, preflight=True),
+            _checker_answer,
+            _signal_answer_for,
+        )
+        if decision.enabled:
+            return decision
+    view = view_served(request) if origin is not None and views_are_decorated() else None
+    return remembered(policies, request, origin, found, view) or resolve_decision(
+        question(policies, request, origin, found, view, preflight=False),
+        _checker_answer,
+        _signal_answer_for,
+    )
+
+
+# -- the middleware ----------------------------------------------------------------------
 
 
 class CorsMiddleware:
@@ -187,235 +304,148 @@ class CorsMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.async_mode = iscoroutinefunction(get_response)
-        # Django adapts a sync process_view for an async stack with a thread hop, so the
-        # hook is bound per instance in the mode this instance runs in.
-        self.process_view: Callable[..., Any]
         if self.async_mode:
             markcoroutinefunction(self)
-            self.process_view = self._process_view_async
-        else:
-            self.process_view = self._process_view_sync
-
-    # -- the request/response cycle ------------------------------------------------
 
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
+        # 1. Route.
         policies = registry.current()
-        if policies.simple is None:
-            return self._call_sync(request)
-        # The common site: answers decide() already gave, else decide() itself.
-        origin = request.META.get(META_ORIGIN)
-        if origin is not None and request.method == "OPTIONS":
-            decision = remembered_preflight(policies, request, origin)
-            if decision is None:
-                return self._call_sync(request)
-            response: HttpResponseBase = answer_preflight(decision)
+        meta = request.META
+        origin = meta.get(META_ORIGIN)
+        found = policies.every_path or policies.url_policy(request.path_info)
+        # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
+        enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))
+        request._cors_enabled = enabled  # type: ignore[attr-defined]
+        # 2. Before the view: a preflight is answered (unless CORS is off for it), and an
+        # allowed secure request may need its headers replaced for CSRF.
+        early = None
+        method = request.method
+        if origin is not None and (method == "OPTIONS" or policies.replaces_referer):
+            preflight = method == "OPTIONS" and META_REQUEST_METHOD in meta
+            if preflight or (policies.replaces_referer and request.is_secure()):
+                view = view_of_path(request) if views_are_decorated() else None
+                if preflight and view is None and found[2]:  # the common preflight, written out
+                    early = found[1].remembered_preflight(
+                        origin,
+                        meta[META_REQUEST_METHOD],
+                        meta.get(META_REQUEST_HEADERS),
+                        meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
+                    )
+                else:
+                    early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
+                if early is None:
+                    early = resolve_decision(
+                        question(policies, request, origin, found, view, preflight=preflight),
+                        _checker_answer,
+                        _signal_answer_for,
+                    )
+                if preflight and early.enabled:
+                    if _logs(DEBUG):
+                        log_decision(early, origin, request.path_info)
+                    return answer_preflight(early)
+                if early.allowed and not preflight:
+                    replace_for_csrf(request, origin)
+        # 3. The view.
+        response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
+        if early is not None:
+            restore_replaced_headers(request)
+        # 4. After the view. The common case is written out: an enabled path, no view
+        # policy, and an answer the policy remembers (Django calls this on every request).
+        view = view_served(request) if origin is not None and views_are_decorated() else None
+        policy = found[1]
+        if view is not None or method == "OPTIONS":
+            decision = remembered(policies, request, origin, found, view)
+        elif not found[2]:
+            decision = None if check_request_enabled.receivers else policy.disabled
+        elif origin is None:
+            decision = policy.no_origin
+        elif policy.private_network:
+            decision = remembered(policies, request, origin, found, view)
         else:
-            response = self.get_response(request)  # type: ignore[assignment]
-            if origin is None and policies.urls_regex is None:
-                decision = policies.simple.no_origin
-            else:
-                decision = remembered_answer(policies, request, origin)
-                if decision is None:
-                    decision = self._decide_sync(policies, request, origin, False, getattr(request, _VIEW, None))
-            apply_decision(decision, response)
+            decision = policy.remembered(origin)
+            if decision is policy.denied and check_request_enabled.receivers:
+                decision = None
+        if decision is None:
+            decision = resolve_decision(
+                question(policies, request, origin, found, view, preflight=False),
+                _checker_answer,
+                _signal_answer_for,
+            )
+        apply_decision(decision, response)
         if _logs(DEBUG):
             log_decision(decision, origin, request.path_info)
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        # 1. Route.
         policies = registry.current()
-        if policies.simple is None:
-            return await self._call_async(request)
-        origin = request.META.get(META_ORIGIN)
-        if origin is not None and request.method == "OPTIONS":
-            decision = remembered_preflight(policies, request, origin)
-            if decision is None:
-                return await self._call_async(request)
-            response: HttpResponseBase = answer_preflight(decision)
+        meta = request.META
+        origin = meta.get(META_ORIGIN)
+        found = policies.every_path or policies.url_policy(request.path_info)
+        # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
+        enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))
+        request._cors_enabled = enabled  # type: ignore[attr-defined]
+        # 2. Before the view: a preflight is answered (unless CORS is off for it), and an
+        # allowed secure request may need its headers replaced for CSRF.
+        early = None
+        method = request.method
+        if origin is not None and (method == "OPTIONS" or policies.replaces_referer):
+            preflight = method == "OPTIONS" and META_REQUEST_METHOD in meta
+            if preflight or (policies.replaces_referer and request.is_secure()):
+                view = view_of_path(request) if views_are_decorated() else None
+                if preflight and view is None and found[2]:  # the common preflight, written out
+                    early = found[1].remembered_preflight(
+                        origin,
+                        meta[META_REQUEST_METHOD],
+                        meta.get(META_REQUEST_HEADERS),
+                        meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
+                    )
+                else:
+                    early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
+                if early is None:
+                    early = await aresolve_decision(
+                        question(policies, request, origin, found, view, preflight=preflight),
+                        _checker_answer_async,
+                        _signal_answer_for,
+                    )
+                if preflight and early.enabled:
+                    if _logs(DEBUG):
+                        log_decision(early, origin, request.path_info)
+                    return answer_preflight(early)
+                if early.allowed and not preflight:
+                    replace_for_csrf(request, origin)
+        # 3. The view.
+        response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
+        if early is not None:
+            restore_replaced_headers(request)
+        # 4. After the view. The common case is written out: an enabled path, no view
+        # policy, and an answer the policy remembers (Django calls this on every request).
+        view = view_served(request) if origin is not None and views_are_decorated() else None
+        policy = found[1]
+        if view is not None or method == "OPTIONS":
+            decision = remembered(policies, request, origin, found, view)
+        elif not found[2]:
+            decision = None if check_request_enabled.receivers else policy.disabled
+        elif origin is None:
+            decision = policy.no_origin
+        elif policy.private_network:
+            decision = remembered(policies, request, origin, found, view)
         else:
-            response = await self.get_response(request)  # type: ignore[misc]
-            if origin is None and policies.urls_regex is None:
-                decision = policies.simple.no_origin
-            else:
-                decision = remembered_answer(policies, request, origin)
-                if decision is None:
-                    view = getattr(request, _VIEW, None)
-                    decision = await self._decide_async(policies, request, origin, False, view)
-            apply_decision(decision, response)
+            decision = policy.remembered(origin)
+            if decision is policy.denied and check_request_enabled.receivers:
+                decision = None
+        if decision is None:
+            decision = await aresolve_decision(
+                question(policies, request, origin, found, view, preflight=False),
+                _checker_answer_async,
+                _signal_answer_for,
+            )
+        apply_decision(decision, response)
         if _logs(DEBUG):
             log_decision(decision, origin, request.path_info)
         return response
-
-    def _call_sync(self, request: HttpRequest) -> HttpResponseBase:
-        """The general path: any policy set, every request."""
-        policies = registry.current()
-        meta = request.META
-        origin = meta.get(META_ORIGIN)
-        if origin is not None and request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
-            decision = self._decide_sync(policies, request, origin, True, _preflight_view(request))
-            if decision.enabled:
-                log_decision(decision, origin, request.path_info)
-                return answer_preflight(decision)
-        response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
-        self._restore(request)
-        decision = self._decide_sync(policies, request, origin, False, getattr(request, _VIEW, None))
-        apply_decision(decision, response)
-        log_decision(decision, origin, request.path_info)
-        return response
-
-    async def _call_async(self, request: HttpRequest) -> HttpResponseBase:
-        """The general path under ASGI."""
-        policies = registry.current()
-        meta = request.META
-        origin = meta.get(META_ORIGIN)
-        if origin is not None and request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
-            decision = await self._decide_async(policies, request, origin, True, _preflight_view(request))
-            if decision.enabled:
-                log_decision(decision, origin, request.path_info)
-                return answer_preflight(decision)
-        response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
-        self._restore(request)
-        decision = await self._decide_async(policies, request, origin, False, getattr(request, _VIEW, None))
-        apply_decision(decision, response)
-        log_decision(decision, origin, request.path_info)
-        return response
-
-    # -- deciding --------------------------------------------------------------------
-
-    def _first_decision(
-        self, policies: PolicySet, request: HttpRequest, origin: str | None, preflight: bool, view: ViewOverrides | None
-    ) -> Decision:
-        if view is not None and view.exempt:
-            return policies.exempt
-        policy, enabled = policies.select(request.path_info, view)
-        meta = request.META
-        signal = getattr(request, _SIGNAL, None)
-        if signal is None and not check_request_enabled.receivers:
-            signal = False
-        checker = getattr(request, _CHECKER, None)
-        if checker is None and policies.checker is None:
-            checker = False
-        request_method = meta.get(META_REQUEST_METHOD) if preflight else None
-        request_headers = meta.get(META_REQUEST_HEADERS) if preflight else None
-        if not preflight and request.method == "OPTIONS":
-            # An OPTIONS answered by the view gets the preflight headers too, as with
-            # django-cors-headers; asked as a plain GET preflight so nothing is refused.
-            preflight, request_method = True, "GET"
-        return decide(
-            policy,
-            origin,
-            preflight=preflight,
-            request_method=request_method,
-            request_headers=request_headers,
-            private_network=meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
-            url_enabled=enabled,
-            checker=checker,
-            signal=signal,
-        )
-
-    def _decide_sync(
-        self, policies: PolicySet, request: HttpRequest, origin: str | None, preflight: bool, view: ViewOverrides | None
-    ) -> Decision:
-        decision = self._first_decision(policies, request, origin, preflight, view)
-        while decision.pending:
-            if decision.reason is Reason.PENDING_CHECKER and policies.checker is not None and origin:
-                try:
-                    answer = policies.checker.check(origin, request)
-                except Exception:
-                    logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
-                    answer = False
-                setattr(request, _CHECKER, answer)
-            else:
-                _signal_answer(request)
-            decision = self._first_decision(policies, request, origin, preflight, view)
-        return decision
-
-    async def _decide_async(
-        self, policies: PolicySet, request: HttpRequest, origin: str | None, preflight: bool, view: ViewOverrides | None
-    ) -> Decision:
-        decision = self._first_decision(policies, request, origin, preflight, view)
-        while decision.pending:
-            if decision.reason is Reason.PENDING_CHECKER and policies.checker is not None and origin:
-                try:
-                    answer = await policies.checker.acheck(origin, request)
-                except Exception:
-                    logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
-                    answer = False
-                setattr(request, _CHECKER, answer)
-            else:
-                # Receivers are sync code, as with django-cors-headers; sent once at most.
-                _signal_answer(request)
-            decision = self._first_decision(policies, request, origin, preflight, view)
-        return decision
-
-    # -- the view hook: per-view policies and CORS_REPLACE_HTTPS_REFERER --------------
-
-    def _process_view_sync(self, request: HttpRequest, view_func: Any, *args: Any) -> None:
-        origin = request.META.get(META_ORIGIN)
-        if origin is None:
-            return
-        view = view_overrides(view_func) if views_are_decorated() else None
-        if view is not None:
-            setattr(request, _VIEW, view)
-        policies = registry.current()
-        if policies.settings.replace_https_referer and request.is_secure():
-            decision = self._decide_sync(policies, request, origin, False, view)
-            self._replace_for_csrf(request, origin, decision)
-        return
-
-    async def _process_view_async(self, request: HttpRequest, view_func: Any, *args: Any) -> None:
-        origin = request.META.get(META_ORIGIN)
-        if origin is None:
-            return
-        view = view_overrides(view_func) if views_are_decorated() else None
-        if view is not None:
-            setattr(request, _VIEW, view)
-        policies = registry.current()
-        if policies.settings.replace_https_referer and request.is_secure():
-            decision = await self._decide_async(policies, request, origin, False, view)
-            self._replace_for_csrf(request, origin, decision)
-        return
-
-    @staticmethod
-    def _replace_for_csrf(request: HttpRequest, origin: str, decision: Decision) -> None:
-        """Make Django's CSRF check see this site as the origin, for an allowed origin.
-
-        Django 4+ checks the Origin header before the Referer, so both are replaced;
-        CorsPostCsrfMiddleware (or this middleware, on the way out) puts them back.
-        """
-        if not decision.allowed or hasattr(request, _REPLACED):
-            return
-        try:
-            host = request.get_host()
-        except DisallowedHost:
-            return
-        meta = request.META
-        replaced = {META_ORIGIN: origin}
-        meta[META_ORIGIN] = f"https://{host}"
-        if META_REFERER in meta:
-            replaced[META_REFERER] = meta[META_REFERER]
-            meta[META_REFERER] = f"https://{host}/"
-        setattr(request, _REPLACED, replaced)
-
-    @staticmethod
-    def _restore(request: HttpRequest) -> None:
-        restore_replaced_headers(request)
-
-
-def _preflight_view(request: HttpRequest) -> ViewOverrides | None:
-    # Resolving costs something, so it is done only for preflights and only once some
-    # view has its own policy.
-    return _resolve_view(request) if views_are_decorated() else None
-
-
-def restore_replaced_headers(request: HttpRequest) -> None:
-    """Put back the Origin and Referer that CORS_REPLACE_HTTPS_REFERER replaced."""
-    replaced = getattr(request, _REPLACED, None)
-    if replaced:
-        request.META.update(replaced)
-        delattr(request, _REPLACED)
 
 
 class CorsPostCsrfMiddleware:
@@ -427,6 +457,8 @@ class CorsPostCsrfMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
         self.async_mode = iscoroutinefunction(get_response)
+        # Django adapts a sync process_view for an async stack with a thread hop, so the
+        # hook is bound per instance in the mode this instance runs in.
         self.process_view: Callable[..., Any]
         if self.async_mode:
             markcoroutinefunction(self)

@@ -17,8 +17,9 @@ most once per request and only when the static settings do not already decide.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from enum import StrEnum
-from typing import Final, NamedTuple
+from typing import Final, Generic, NamedTuple, TypeVar
 
 from crossorigin.constants import (
     ACCESS_CONTROL_ALLOW_CREDENTIALS,
@@ -36,9 +37,9 @@ from crossorigin.origins import RegexMatcher, WildcardMatcher, is_well_formed_re
 REQUEST_HEADERS_MAX_LENGTH: Final = 4096
 REQUEST_HEADERS_MAX_COUNT: Final = 64
 REQUEST_METHOD_MAX_LENGTH: Final = 64
-# Answers that follow from the settings alone are remembered per policy, up to this many
-# distinct requests each for allowed and refused origins, so a flood of distinct origins
-# cannot grow memory or crowd out the allowed ones; past it they are simply recomputed.
+# Answers that follow from the settings alone are remembered per policy, at most this many
+# each for allowed origins, refused origins and preflights (see ``Memo``), so a flood of
+# distinct origins can neither grow memory nor keep the origins in real use out.
 MEMO_KEY_MAX_LENGTH: Final = 256
 MEMO_MAX_ENTRIES: Final = 4096
 
@@ -120,19 +121,73 @@ class Decision(NamedTuple):
         return self.reason is Reason.PENDING_CHECKER or self.reason is Reason.PENDING_SIGNAL
 
 
+K = TypeVar("K", bound=Hashable)
+
+
+class Memo(Generic[K]):
+    """Remembered decisions, bounded, that forget what stops being asked for.
+
+    Two generations of at most ``max_entries // 2`` each: new answers go into the young
+    one; when it is full it becomes the old one and the previous old one is dropped. An
+    answer found in the old generation is copied back into the young one, so whatever is
+    asked for at least once a generation stays remembered however many other keys flood
+    past, and what is no longer asked for is forgotten within two generations. A hit in
+    the young generation costs one dict lookup, and nothing is ever scanned.
+    """
+
+    __slots__ = ("generation_size", "old", "young")
+
+    def __init__(self, max_entries: int = MEMO_MAX_ENTRIES) -> None:
+        self.generation_size = max(1, max_entries // 2)
+        self.young: dict[K, Decision] = {}
+        self.old: dict[K, Decision] = {}
+
+    def __len__(self) -> int:
+        return len(self.young) + len(self.old)
+
+    def get(self, key: K) -> Decision | None:
+        """The remembered decision for ``key``, if any."""
+        found = self.young.get(key)
+        if found is None:
+            found = self.old.get(key)
+            if found is not None:
+                self.put(key, found)
+        return found
+
+    def put(self, key: K, decision: Decision) -> None:
+        """Remember ``decision`` for ``key``, starting a new generation when this one is full."""
+        young = self.young
+        if len(young) >= self.generation_size:
+            # Two threads may both swap here; one generation is then lost, which only
+            # means a few answers are computed again.
+            self.old = young
+            self.young = young = {}
+        young[key] = decision
+
+
+class MemoSizes(NamedTuple):
+    """How many answers a policy remembers now, per memo (for tests and diagnostics)."""
+
+    allowed: int
+    refused: int
+    preflights: int
+
+
+PreflightKey = tuple[str, str, str | None, bool]
+
+
 class Policy:
     """One compiled policy. Build it once; it never changes afterwards."""
 
     __slots__ = (
-        "_actual_memo",
         "_actual_tail",
         "_allow_header_star",
         "_allow_method_star",
+        "_allowed_memo",
         "_has_checker",
         "_has_patterns",
         "_preflight_memo",
         "_preflight_tail",
-        "_private_network",
         "_refused_memo",
         "_star",
         "allowed_header_names",
@@ -146,6 +201,7 @@ class Policy:
         "name",
         "no_origin",
         "options",
+        "private_network",
         "regexes",
         "wildcards",
     )
@@ -165,7 +221,8 @@ class Policy:
         self._allow_header_star = "*" in options.allow_headers and not credentials
         self.allowed_methods = frozenset(options.allow_methods)
         self.allowed_header_names = frozenset(h.lower() for h in options.allow_headers)
-        self._private_network = options.allow_private_network
+        # Whether Access-Control-Request-Private-Network changes an answer of this policy.
+        self.private_network = options.allow_private_network
         self._star = options.allow_all_origins and not credentials
 
         tail: list[tuple[str, str]] = []
@@ -190,19 +247,51 @@ class Policy:
         self.denied_preflight = self.denied._replace(preflight=True)
         self.invalid = Decision(Reason.ORIGIN_INVALID, name, True, False)
         self.invalid_preflight = self.invalid._replace(preflight=True)
-        # The memo of decide(): a request's answer when the settings alone decide it.
-        # ``_actual_memo``: allowed origins of actual (non-preflight) requests without
-        # Access-Control-Request-Private-Network; ``_preflight_memo``: preflights by
-        # (origin, method, requested headers, private network). ``_refused_memo``:
-        # well-formed origins no setting allows, kept only when there is no origin
-        # checker (whose answers may change) and consulted only when no signal
-        # receiver could still let them in.
-        self._actual_memo: dict[str, Decision] = {}
-        self._preflight_memo: dict[tuple[str, str, str | None, bool], Decision] = {}
-        self._refused_memo: set[str] = set()
+        # What decide() remembers (its docstring says what and why it is safe); read
+        # through ``remembered`` and ``remembered_preflight``, written only by decide().
+        self._allowed_memo: Memo[str] = Memo()
+        self._refused_memo: Memo[str] = Memo()
+        self._preflight_memo: Memo[PreflightKey] = Memo()
 
     def __repr__(self) -> str:
         return f"<Policy {self.name}>"
+
+    def remembered(self, origin: str) -> Decision | None:
+        """decide()'s remembered answer for an actual request from ``origin`` without private network access.
+
+        An allowed answer is final. A refusal (``self.denied``) is final only while no
+        check_request_enabled receiver could still let the origin in: decide() uses it
+        only when told ``signal=False``, and so must any other caller.
+        """
+        allowed = self._allowed_memo
+        found = allowed.young.get(origin)  # the common hit: one dict lookup
+        if found is not None:
+            return found
+        # Refusals and misses are common too (an origin only a checker or a signal lets
+        # in is never remembered), so each generation is looked at without a call.
+        found = allowed.old.get(origin)
+        if found is not None:
+            allowed.put(origin, found)
+            return found
+        refused = self._refused_memo
+        found = refused.young.get(origin)
+        if found is None:
+            found = refused.old.get(origin)
+            if found is not None:
+                refused.put(origin, found)
+        return found
+
+    def remembered_preflight(
+        self, origin: str, method: str, request_headers: str | None, private_network: bool
+    ) -> Decision | None:
+        """decide()'s remembered answer for a preflight with exactly these headers, if any."""
+        key = (origin, method, request_headers, private_network)
+        found = self._preflight_memo.young.get(key)  # the common hit: one dict lookup
+        return found if found is not None else self._preflight_memo.get(key)
+
+    def memo_sizes(self) -> MemoSizes:
+        """How many answers are remembered now, per memo; each stays within MEMO_MAX_ENTRIES."""
+        return MemoSizes(len(self._allowed_memo), len(self._refused_memo), len(self._preflight_memo))
 
     def match_origin(self, origin: str) -> tuple[Reason, str | None]:
         """Which static rule allows a well-formed origin, if any."""
@@ -288,6 +377,26 @@ def decide(
     ``url_enabled`` says whether CORS applies to the path. ``checker`` and ``signal``
     are the answers of the origin checker and the check_request_enabled signal:
     False when there is nothing to ask, None when not asked yet.
+
+    What it remembers, on the policy (``Policy.remembered`` and
+    ``Policy.remembered_preflight`` read it back), and why that cannot change an answer:
+
+    - only answers that follow from the settings alone: an origin allowed by
+      ``allowed_origins``, a wildcard, a regex or ``allow_all_origins``, or refused by
+      all of them; never an answer that the origin checker or the signal gave, nor one
+      on a path that only the signal enabled;
+    - keyed by every input the answer depends on once the path is enabled: the origin,
+      for actual requests that do not ask for private network access; (origin, method,
+      requested headers, private network) for valid preflights whose header list is
+      at most MEMO_KEY_MAX_LENGTH characters;
+    - a refusal only when the policy has no origin checker, and it is used only when
+      ``signal`` is False (no receiver could let the origin in); an allowance is used
+      whatever ``checker`` and ``signal`` say, because the settings answer before
+      either is asked.
+
+    A ``Policy`` never changes after it is built (new settings build new policies), so
+    the same key always gets the same answer; forgetting (see ``Memo``) only means it
+    is computed again.
     """
     enabled_by_signal = False
     if not url_enabled:
@@ -303,7 +412,7 @@ def decide(
     if preflight:
         # Only valid preflights are remembered, so a remembered key needs no parsing.
         if request_method is not None and not enabled_by_signal:
-            found = policy._preflight_memo.get((origin, request_method, request_headers, private_network))
+            found = policy.remembered_preflight(origin, request_method, request_headers, private_network)
             if found is not None:
                 return found
         requested = parse_request_headers(request_headers)
@@ -314,12 +423,10 @@ def decide(
             or TOKEN_RE.fullmatch(request_method) is None
         ):
             return Decision(Reason.PREFLIGHT_INVALID, policy.name, True, False, preflight=True)
-    elif not enabled_by_signal:
-        found = policy._actual_memo.get(origin) if not private_network else None
-        if found is not None:
+    elif not enabled_by_signal and not private_network:
+        found = policy.remembered(origin)
+        if found is not None and (signal is False or found is not policy.denied):
             return found
-        if signal is False and origin in policy._refused_memo:
-            return policy.denied
 
     if len(origin) > 512 or not is_well_formed_request_origin(origin):
         return policy.invalid_preflight if preflight else policy.invalid
@@ -337,12 +444,12 @@ def decide(
         elif preflight:
             return policy.denied_preflight
         else:
-            if not policy._has_checker and len(policy._refused_memo) < MEMO_MAX_ENTRIES:
-                policy._refused_memo.add(origin)
+            if not policy._has_checker:
+                policy._refused_memo.put(origin, policy.denied)
             return policy.denied
 
     headers = policy.allowed_headers(origin, preflight, requested)
-    if private_network and policy._private_network:
+    if private_network and policy.private_network:
         headers = (*headers, (ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, "true"))
     refusal, refused = (None, ()) if not preflight else policy.refused_request(request_method or "", requested or [])
     decision = Decision(
@@ -355,13 +462,12 @@ def decide(
         refused,
         preflight,
     )
-    # Only answers that follow from the settings alone are remembered.
     if static and not enabled_by_signal:
         if preflight:
             # A long header list is valid but rare: not remembering it keeps the memo
             # small even when a client sends many distinct 4 KB lists (B15).
-            if len(policy._preflight_memo) < MEMO_MAX_ENTRIES and len(request_headers or "") <= MEMO_KEY_MAX_LENGTH:
-                policy._preflight_memo[(origin, request_method or "", request_headers, private_network)] = decision
-        elif not private_network and len(policy._actual_memo) < MEMO_MAX_ENTRIES:
-            policy._actual_memo[origin] = decision
+            if len(request_headers or "") <= MEMO_KEY_MAX_LENGTH:
+                policy._preflight_memo.put((origin, request_method or "", request_headers, private_network), decision)
+        elif not private_network:
+            policy._allowed_memo.put(origin, decision)
     return decision

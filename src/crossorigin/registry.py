@@ -103,6 +103,7 @@ class PolicySet:
             fail_closed.log_errors(problems)
             scope = fail_closed.scope_for("global", "the CORS settings", {})
             self.global_policy = fail_closed.guard(self.global_policy, scope, has_checker)
+        self.replaces_referer = cors_settings.replace_https_referer
         # Path regexes run on every request: compiled for linear-time matching (RE2).
         self.urls_regex: PathPattern | None = None
         if cors_settings.urls_regex is not None:
@@ -125,19 +126,11 @@ class PolicySet:
         self._view_problems: dict[ViewOverrides, list[Problem]] = {}
         self._lock = threading.Lock()
         self.exempt = Decision(Reason.VIEW_EXEMPT, "view", False, False)
-        # The common site: one global policy (behind CORS_URLS_REGEX, if set), nothing
-        # to ask per request and no header to swap for CSRF. The middleware then only
-        # looks up remembered answers of this policy (decorated views and signal
-        # receivers, which can appear at any time, are still checked per request).
-        # None otherwise.
-        self.simple: Policy | None = None
-        if (
-            not self.url_policies
-            and self.checker is None
-            and not cors_settings.replace_https_referer
-            and not cors_settings.options.allow_private_network
-        ):
-            self.simple = self.global_policy
+        # The URL policy of every path, (-1, global policy, True), when neither
+        # CORS_URL_POLICIES nor CORS_URLS_REGEX tells paths apart; None otherwise.
+        self.every_path: tuple[int, Policy, bool] | None = None
+        if not self.url_policies and self.urls_regex is None:
+            self.every_path = (-1, self.global_policy, True)
 
     def url_policy(self, path: str) -> tuple[int, Policy, bool]:
         """The URL policy for a path: (index or -1 for global, policy, CORS enabled)."""

@@ -29,11 +29,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Iterable
 from typing import Any, Final, overload
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.test import AsyncClient, Client
+from django.utils.module_loading import import_string
 
 from crossorigin import browser
+from crossorigin.middleware import CorsMiddleware, decision_for
 
 __all__ = ["assert_cors_allowed", "assert_cors_denied", "cors_headers", "preflight", "request_headers_value"]
 
@@ -137,7 +140,32 @@ def _describe(response: HttpResponseBase) -> str:
     headers = cors_headers(response)
     shown = [f"{name}: {value}" for name, value in sorted(headers.items())] or ["no Access-Control-* or Vary headers"]
     lines.append(f"  response: {response.status_code}" + "".join(f"\n            {s}" for s in shown))
+    why = _why(request)
+    if why:
+        lines.append(f"  decided:  {why}")
     return "\n".join(lines)
+
+
+def _why(request: HttpRequest | None) -> str | None:
+    """Why CorsMiddleware answered as it did (its decision's reason), if it served the request."""
+    if request is None or not _middleware_installed():
+        return None
+    try:
+        decision = decision_for(request)
+    except Exception:  # a failure message must never fail itself
+        return None
+    return f"{decision.reason.value} under the {decision.policy} policy: {decision.reason.sentence}"
+
+
+def _middleware_installed() -> bool:
+    for path in getattr(settings, "MIDDLEWARE", ()):
+        try:
+            found = import_string(path)
+        except ImportError:
+            continue
+        if isinstance(found, type) and issubclass(found, CorsMiddleware):
+            return True
+    return False
 
 
 def _fail(expected: str, found: Iterable[str], response: HttpResponseBase) -> AssertionError:

@@ -1,10 +1,10 @@
 """Getting the ``Decision`` for one request the way the middleware gets it.
 
 ``decide()`` in ``crossorigin.policy`` stops as pending when the origin checker or the
-``check_request_enabled`` signal must have a say; the middleware then asks them and
-decides again. This module repeats that loop for the explanation, calling the checker
-and the receivers with a minimal request and recording what they answered as steps
-and notes, so the explanation reports the same decision a real request would get.
+``check_request_enabled`` signal must have a say. The explanation resolves it with the
+middleware's own loop (``crossorigin.resolution``), calling the checker and the
+receivers with a minimal request and recording what they answered as steps and notes,
+so the explanation reports the same decision a real request would get.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from django.http import HttpRequest
 
 from crossorigin.explain.model import Step
 from crossorigin.explain.query import Query
-from crossorigin.policy import Decision, Reason
-from crossorigin.policy import decide as policy_decide
+from crossorigin.policy import Decision
 from crossorigin.registry import PolicySet, ViewOverrides
+from crossorigin.resolution import Question, receiver_name, resolve_decision, signal_results
 from crossorigin.signals import check_request_enabled
 
 
@@ -30,39 +30,39 @@ class Asked:
 
 
 def decide(q: Query, view: ViewOverrides | None, asked: Asked, *, preflight: bool) -> Decision:
-    """Call ``decide`` as the middleware does: ask the checker or signal when it is pending."""
+    """Decide as the middleware does: ask the checker or signal when the decision is pending."""
     policies = q.policies
     if view is not None and view.exempt:
         return policies.exempt
     policy, enabled = policies.select(q.path, view)
-    origin = q.origin
-    checker: bool | None = None if policies.checker is not None else False
-    signal: bool | None = None if check_request_enabled.receivers else False
-    request: HttpRequest | None = None
-    while True:
-        decision = policy_decide(
-            policy,
-            origin,
-            preflight=preflight,
-            request_method=q.method if preflight else None,
-            request_headers=q.request_headers if preflight else None,
-            url_enabled=enabled,
-            checker=checker,
-            signal=signal,
-        )
-        if not decision.pending:
-            return decision
-        if request is None:
-            request = q.build_request(preflight)
+    question = Question(
+        policy,
+        q.origin,
+        preflight=preflight,
+        request_method=q.method if preflight else None,
+        request_headers=q.request_headers if preflight else None,
+        url_enabled=enabled,
+        checker=None if policies.checker is not None else False,
+        signal=None if check_request_enabled.receivers else False,
+    )
+    built: list[HttpRequest] = []
+
+    def request() -> HttpRequest:
+        # Built once, and only if something must be asked.
+        if not built:
+            built.append(q.build_request(preflight))
             asked.notes.append(
                 f"The origin checker and signal receivers were called with a minimal request built by "
-                f"RequestFactory ({request.method} {request.path}, Host: {request.META['HTTP_HOST']}), "
+                f"RequestFactory ({built[0].method} {built[0].path}, Host: {built[0].META['HTTP_HOST']}), "
                 "not a real one: no session, user or cookies."
             )
-        if decision.reason is Reason.PENDING_CHECKER and policies.checker is not None:
-            checker = _ask_checker(policies, origin, request, asked)
-        else:
-            signal = _send_signal(request, asked)
+        return built[0]
+
+    return resolve_decision(
+        question,
+        lambda _question: _ask_checker(policies, q.origin or "", request(), asked),
+        lambda _question: _send_signal(request(), asked),
+    )
 
 
 def _ask_checker(policies: PolicySet, origin: str, request: HttpRequest, asked: Asked) -> bool:
@@ -85,8 +85,8 @@ def _send_signal(request: HttpRequest, asked: Asked) -> bool:
     # receiver counts as no.
     answer = False
     parts = []
-    for receiver, result in check_request_enabled.send_robust(sender=None, request=request):
-        name = f"{getattr(receiver, '__module__', '?')}.{getattr(receiver, '__qualname__', repr(receiver))}"
+    for receiver, result in signal_results(request):
+        name = receiver_name(receiver)
         if isinstance(result, Exception):
             parts.append(f"{name} raised {result!r} (counts as no)")
         else:
