@@ -82,7 +82,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Generator[None, N
         if _uses_browser(item) and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
     yield
-    items.sort(key=_uses_browser)  # stable: the order is otherwise kept
+    # Stable sorts: the order is otherwise kept. The check of docs/browser-behaviour.md
+    # against the run's observations goes last, after every engine has been observed.
+    items.sort(key=_uses_browser)
+    items.sort(key=lambda item: item.get_closest_marker("after_all_engines") is not None)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -104,7 +107,8 @@ def pytest_runtest_makereport(
     return report
 
 
-def _unavailable(reason: str) -> NoReturn:
+def unavailable(reason: str) -> NoReturn:
+    """Skip, or under CI (``CROSSORIGIN_REQUIRE_BROWSER`` set) fail, with ``reason``."""
     if os.environ.get(REQUIRE_ENV):
         pytest.fail(f"{reason} ({REQUIRE_ENV} is set, so the browser tests must run)", pytrace=False)
     pytest.skip(reason)
@@ -119,7 +123,7 @@ def browser(request: pytest.FixtureRequest) -> Iterator[Engine]:
         engine = launch(request.param)
     except EngineUnavailable as exc:
         _restore_env("DJANGO_ALLOW_ASYNC_UNSAFE", previous)
-        _unavailable(str(exc))
+        unavailable(str(exc))
     OBSERVATIONS.record_version(engine.name, engine.version)
     try:
         yield engine
@@ -201,3 +205,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     """Write what the browser tests observed (if any ran) for docs/browser-behaviour.md."""
     if OBSERVATIONS:
         write_observations(OBSERVATIONS.as_dict(), artefact_path())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "after_all_engines: run after every other test (tests/browser/conftest.py)")

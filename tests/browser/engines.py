@@ -71,6 +71,11 @@ FIREFOX_PREFS: Final[dict[str, str | int | bool]] = {
     "network.prefetch-next": False,
 }
 FIREFOX_ENV: Final = {"MOZ_REMOTE_SETTINGS_DEVTOOLS": "1"}
+# Debian's Chromium looks up accounts.google.com and clients2.google.com at start-up
+# even with Playwright's --disable-background-networking (seen with strace). Every
+# name but localhost now fails without a lookup; the tests use IP literals and
+# localhost names only.
+CHROMIUM_ARGS: Final = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost, EXCLUDE *.localhost",)
 
 DEFAULT_TIMEOUT_MS: Final = 10_000
 SCRIPT_TIMEOUT_S: Final = 30
@@ -203,7 +208,7 @@ def launch_playwright(name: str) -> PlaywrightEngine:
     playwright = sync_playwright().start()
     try:
         if name == "chromium":
-            browser = playwright.chromium.launch(executable_path=executable)
+            browser = playwright.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
         else:
             browser = playwright.firefox.launch(
                 channel="moz-firefox",
