@@ -51,11 +51,30 @@ How to read it:
   while the page made M identical `PUT` requests with a custom header.
 - "read" means the script could read the response; "blocked" means `fetch()` rejected.
 - Console text is shown where the engine delivers it to the test driver. Only Chromium
-  does (over CDP). Firefox shows its "Cross-Origin Request Blocked" messages in its own
-  web console, but WebDriver BiDi did not deliver them to Playwright. Selenium has no
-  log API for WPE WebKit. For those two engines the tests assert on what the script saw
-  and on what the server received. URLs and origins in the text are replaced by
-  `<url>` and `<origin>`.
+  does (over CDP). The table gives the part after Chromium's fixed opening, "Access to
+  fetch at '<url>' from origin '<origin>' has been blocked by CORS policy:". Firefox
+  shows its "Cross-Origin Request Blocked" messages in its own web console, but
+  WebDriver BiDi did not deliver them to Playwright. Selenium has no log API for WPE
+  WebKit. For those two engines the tests assert on what the script saw and on what
+  the server received.
+
+What stands out:
+
+- **`*` does not keep `Authorization` out in any engine measured.** The Fetch standard
+  says a wildcard in `Access-Control-Allow-Headers` never covers `Authorization`, but
+  all three engines let the request through. A server that means to refuse
+  `Authorization` must not rely on the browser to do it.
+- **Firefox's preflight cache, driven over WebDriver BiDi, starts late.** It sent a
+  second (sometimes a third) preflight for identical requests before it used the
+  cached one. Playwright asks Firefox to bypass caches only when a test sets a network
+  route, and this suite sets none. Whether Firefox itself or the BiDi session causes
+  the extra preflights was not isolated. `Access-Control-Max-Age: 0` and `1` behave as
+  specified everywhere.
+- **Private Network Access cannot show between loopback origins.** A page on loopback
+  calling an API on loopback stays in one address space, so no engine sent the PNA
+  header. The suite has no public-address page to test the other case. Chromium has
+  put PNA preflights on hold in favour of Local Network Access, a permission prompt.
+  Django-crossorigin supports the header only as a legacy option.
 
 ## Preflight cache caps: documented, not measured
 
