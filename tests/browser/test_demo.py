@@ -17,7 +17,11 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -235,6 +239,35 @@ def test_demo_prints_the_urls_to_open(demo: Demo) -> None:
     banner = "".join(demo.output)
     for url in (demo.front, demo.untrusted, demo.api):
         assert f"{url}/" in banner
+
+
+def demo_request(demo: Demo, method: str, path: str, **headers: str) -> int:
+    """One request to the demo's API from the trusted origin; its status."""
+    body = b'{"text": "concurrent"}' if method == "PUT" else None
+    request = urllib.request.Request(demo.api + path, data=body, method=method, headers={"Origin": demo.front, **headers})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_concurrent_writes_get_no_server_error(demo: Demo) -> None:
+    """What the page does, many times over: the preflighted PUT (a row in SQLite) and the
+    credentialed GET (a new session row each time) at once. With SQLite's default
+    deferred transactions some PUTs failed with "database is locked", a 500 that made
+    the page's "preflighted" row blocked (issue 11); IMMEDIATE transactions wait instead."""
+    put = ("PUT", "/api/notes/1/", {"X-Demo-Token": "demo", "Content-Type": "application/json"})
+    whoami = ("GET", "/api/whoami/", {})
+    calls = [put, whoami, whoami] * 40
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(pool.map(lambda call: demo_request(demo, call[0], call[1], **call[2]), calls))
+
+    assert Counter(zip([c[1] for c in calls], statuses, strict=True)) == {
+        ("/api/notes/1/", 200): 40,
+        ("/api/whoami/", 200): 80,
+    }, "".join(demo.output[-40:])
 
 
 def test_ctrl_c_stops_all_three_servers(tmp_path: Path) -> None:
