@@ -52,13 +52,17 @@ EXECUTABLE_ENVS: Final = {
     "firefox": "CROSSORIGIN_FIREFOX",
     "webkit": "CROSSORIGIN_COG",
 }
-DEBIAN_EXECUTABLES: Final = {"chromium": "/usr/bin/chromium", "firefox": "/usr/bin/firefox-esr", "webkit": "/usr/bin/cog"}
+DEBIAN_EXECUTABLES: Final = {
+    "chromium": "/usr/bin/chromium",
+    "firefox": "/usr/bin/firefox-esr",
+    "webkit": "/usr/bin/cog",
+}
 WPE_WEBDRIVER: Final = "/usr/bin/WPEWebDriver"
 
 # Firefox fetches remote settings (blocklists, certificates) at start-up. A dead
 # loopback server plus MOZ_REMOTE_SETTINGS_DEVTOOLS keep it off the network; the other
 # prefs stop the update, telemetry and captive-portal probes.
-FIREFOX_PREFS: Final[dict[str, str | int | bool]] = {
+FIREFOX_PREFS: Final[dict[str, str | float | bool]] = {
     "services.settings.server": "http://127.0.0.1:9/v1",
     "network.captive-portal-service.enabled": False,
     "network.connectivity-service.enabled": False,
@@ -75,7 +79,9 @@ FIREFOX_ENV: Final = {"MOZ_REMOTE_SETTINGS_DEVTOOLS": "1"}
 # even with Playwright's --disable-background-networking (seen with strace). Every
 # name but localhost now fails without a lookup; the tests use IP literals and
 # localhost names only.
-CHROMIUM_ARGS: Final = ("--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost, EXCLUDE *.localhost",)
+CHROMIUM_ARGS: Final = (
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost, EXCLUDE *.localhost",
+)
 
 DEFAULT_TIMEOUT_MS: Final = 10_000
 SCRIPT_TIMEOUT_S: Final = 30

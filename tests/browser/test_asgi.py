@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from crossorigin.defaults import default_headers
+from tests.browser.engines import BrowserPage, Engine
 from tests.browser.helpers import ConsoleLog, browser_fetch, open_page
 from tests.browser.recording import dumps
 from tests.browser.servers import PageServer, UvicornServer

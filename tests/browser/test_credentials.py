@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.browser.engines import BrowserPage
 
+from tests.browser.engines import BrowserPage
 from tests.browser.helpers import ConsoleLog, browser_fetch, open_page
 from tests.browser.servers import ApiServer, PageServer
 
@@ -74,10 +74,14 @@ def test_credentialed_fetch_without_allow_credentials_is_blocked_after_sending_t
     result = browser_fetch(page, url, credentials="include")
 
     assert result.blocked
-    console.assert_reason(page, url, (
-        "The value of the 'Access-Control-Allow-Credentials' header in the response is '' "
-        "which must be 'true' when the request's credentials mode is 'include'."
-    ))
+    console.assert_reason(
+        page,
+        url,
+        (
+            "The value of the 'Access-Control-Allow-Credentials' header in the response is '' "
+            "which must be 'true' when the request's credentials mode is 'include'."
+        ),
+    )
     [received] = api.received()
     assert received.headers["cookie"] == COOKIE
     assert received.cors_headers == {"access-control-allow-origin": pages.origin()}
@@ -97,10 +101,14 @@ def test_all_origins_without_credentials_answers_star_and_a_credentialed_read_fa
     without = browser_fetch(page, url)
 
     assert with_credentials.blocked
-    console.assert_reason(page, url, (
-        "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' "
-        "when the request's credentials mode is 'include'."
-    ))
+    console.assert_reason(
+        page,
+        url,
+        (
+            "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' "
+            "when the request's credentials mode is 'include'."
+        ),
+    )
     assert without.json()["cookies"] == {}
     credentialed, anonymous = api.received()
     assert credentialed.headers["cookie"] == COOKIE

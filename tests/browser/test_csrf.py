@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.browser.engines import BrowserPage, Engine
 
+from tests.browser.engines import BrowserPage, Engine
 from tests.browser.helpers import ConsoleLog, FetchResult, browser_fetch, open_page
 from tests.browser.recording import dumps
 from tests.browser.servers import ApiServer, PageServer, Site, UvicornServer

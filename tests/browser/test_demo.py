@@ -32,7 +32,6 @@ from tests.browser.helpers import text_of, wait_for
 
 if TYPE_CHECKING:
     from tests.browser.engines import BrowserPage
-
     from tests.browser.helpers import ConsoleLog
 
 ROOT: Final = Path(__file__).resolve().parents[2]
@@ -221,7 +220,9 @@ def test_untrusted_page_matrix(page: BrowserPage, console: ConsoleLog, demo: Dem
     rows = run_matrix(page, demo.untrusted + "/")
 
     assert_rows(rows, UNTRUSTED_ROWS)
-    console.assert_reason(page, f"{demo.api}/api/notes/1/", "Response to preflight request doesn't pass access control check")
+    console.assert_reason(
+        page, f"{demo.api}/api/notes/1/", "Response to preflight request doesn't pass access control check"
+    )
     assert text_of(page, "#summary") == (
         "1 of 8 responses readable from this origin; browser and server agree on 8 of 8."
     )
@@ -244,7 +245,9 @@ def test_demo_prints_the_urls_to_open(demo: Demo) -> None:
 def demo_request(demo: Demo, method: str, path: str, **headers: str) -> int:
     """One request to the demo's API from the trusted origin; its status."""
     body = b'{"text": "concurrent"}' if method == "PUT" else None
-    request = urllib.request.Request(demo.api + path, data=body, method=method, headers={"Origin": demo.front, **headers})
+    request = urllib.request.Request(
+        demo.api + path, data=body, method=method, headers={"Origin": demo.front, **headers}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return int(response.status)
@@ -257,8 +260,12 @@ def test_concurrent_writes_get_no_server_error(demo: Demo) -> None:
     credentialed GET (a new session row each time) at once. With SQLite's default
     deferred transactions some PUTs failed with "database is locked", a 500 that made
     the page's "preflighted" row blocked (issue 11); IMMEDIATE transactions wait instead."""
-    put = ("PUT", "/api/notes/1/", {"X-Demo-Token": "demo", "Content-Type": "application/json"})
-    whoami = ("GET", "/api/whoami/", {})
+    put: tuple[str, str, dict[str, str]] = (
+        "PUT",
+        "/api/notes/1/",
+        {"X-Demo-Token": "demo", "Content-Type": "application/json"},
+    )
+    whoami: tuple[str, str, dict[str, str]] = ("GET", "/api/whoami/", {})
     calls = [put, whoami, whoami] * 40
 
     with ThreadPoolExecutor(max_workers=12) as pool:

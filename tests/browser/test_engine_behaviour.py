@@ -45,7 +45,9 @@ def probe_url(probe: ProbeServer, **query: str) -> str:
 
 
 def preflights(probe: ProbeServer) -> int:
-    return sum(1 for method, headers in probe.received() if method == "OPTIONS" and "access-control-request-method" in headers)
+    return sum(
+        1 for method, headers in probe.received() if method == "OPTIONS" and "access-control-request-method" in headers
+    )
 
 
 def put(page: BrowserPage, url: str) -> FetchResult:
@@ -193,7 +195,9 @@ def test_no_private_network_preflight_between_loopback_origins(
     OBSERVATIONS.record(
         "private_network",
         browser.name,
-        "`Access-Control-Request-Private-Network` sent" if sent else "no `Access-Control-Request-Private-Network` header",
+        "`Access-Control-Request-Private-Network` sent"
+        if sent
+        else "no `Access-Control-Request-Private-Network` header",
     )
     assert not sent
 
@@ -204,10 +208,10 @@ def test_no_private_network_preflight_between_loopback_origins(
         pytest.param("console_origin", {}, "GET", None, False, False, id="origin"),
         pytest.param("console_star_credentials", {"origin": "*"}, "GET", None, True, False, id="star-credentials"),
         pytest.param("console_no_credentials", {"origin": "echo"}, "GET", None, True, False, id="no-credentials"),
-        pytest.param("console_header", {"origin": "echo", "headers": "x-other"}, "GET", "X-Custom", False, False, id="header"),
         pytest.param(
-            "console_method", {"origin": "echo", "methods": "PATCH"}, "PUT", None, False, False, id="method"
+            "console_header", {"origin": "echo", "headers": "x-other"}, "GET", "X-Custom", False, False, id="header"
         ),
+        pytest.param("console_method", {"origin": "echo", "methods": "PATCH"}, "PUT", None, False, False, id="method"),
         pytest.param(
             "console_redirect",
             {"origin": "echo", "headers": "x-custom", "preflight_status": "301"},

@@ -12,9 +12,7 @@ from tests.browser.conftest import REQUIRE_ENV, unavailable
     ("engine", "package"),
     [("chromium", "chromium"), ("firefox", "firefox-esr"), ("webkit", "wpewebkit-driver cog")],
 )
-def test_a_missing_engine_names_the_debian_package(
-    monkeypatch: pytest.MonkeyPatch, engine: str, package: str
-) -> None:
+def test_a_missing_engine_names_the_debian_package(monkeypatch: pytest.MonkeyPatch, engine: str, package: str) -> None:
     monkeypatch.delenv(engines.EXECUTABLE_ENVS[engine], raising=False)
     monkeypatch.setitem(engines.DEBIAN_EXECUTABLES, engine, "/nonexistent/" + engine)
     monkeypatch.setenv("PATH", "/nonexistent")
@@ -26,7 +24,9 @@ def test_a_missing_engine_names_the_debian_package(
 def test_an_executable_named_in_the_environment_must_exist(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CROSSORIGIN_FIREFOX", "/nonexistent/firefox")
 
-    with pytest.raises(engines.EngineUnavailable, match="CROSSORIGIN_FIREFOX='/nonexistent/firefox' is not an executable"):
+    with pytest.raises(
+        engines.EngineUnavailable, match="CROSSORIGIN_FIREFOX='/nonexistent/firefox' is not an executable"
+    ):
         engines.launch("firefox")
 
 

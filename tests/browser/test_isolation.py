@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.browser.engines import Engine
 
 from crossorigin.defaults import default_headers
+from tests.browser.engines import Engine
 from tests.browser.helpers import browser_fetch, open_page
 from tests.browser.servers import ApiServer, PageServer
 

@@ -7,12 +7,11 @@ reads both (with a deprecation warning from the system checks), as the docs say.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
-from tests.browser.engines import BrowserPage, Engine
 
+from tests.browser.engines import BrowserPage
 from tests.browser.helpers import ConsoleLog, browser_fetch, open_page
 from tests.browser.servers import ApiServer, PageServer
 

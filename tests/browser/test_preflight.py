@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.browser.engines import BrowserPage, Engine
 
 from crossorigin.defaults import default_headers
+from tests.browser.engines import BrowserPage, Engine
 from tests.browser.helpers import ConsoleLog, FetchResult, browser_fetch, open_page
 from tests.browser.recording import dumps
 from tests.browser.servers import ApiServer, PageServer
@@ -184,9 +184,13 @@ def test_preflight_outside_cors_is_redirected_and_fails(
     result = put_with_custom_header(page, url)
 
     assert result.blocked
-    console.assert_reason(page, url, (
-        "Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request."
-    ))
+    console.assert_reason(
+        page,
+        url,
+        (
+            "Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request."
+        ),
+    )
     [preflight] = api.received()
     assert (preflight.method, preflight.status, preflight.response_headers["location"]) == (
         "OPTIONS",

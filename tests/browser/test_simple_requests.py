@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.browser.engines import BrowserPage, Engine
 
+from tests.browser.engines import BrowserPage, Engine
 from tests.browser.helpers import ConsoleLog, browser_fetch, open_page
 from tests.browser.servers import ApiServer, PageServer
 
@@ -40,7 +40,14 @@ def test_get_from_an_allowed_origin_is_readable(
 
 
 def test_get_from_a_disallowed_origin_is_blocked_but_reaches_the_server(
-    *, browser: Engine, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, other_pages: PageServer, settings: Any
+    *,
+    browser: Engine,
+    page: BrowserPage,
+    console: ConsoleLog,
+    api: ApiServer,
+    pages: PageServer,
+    other_pages: PageServer,
+    settings: Any,
 ) -> None:
     """Scenario 2: another origin is refused a read, yet its GET was served (CORS is not CSRF)."""
     settings.CORS_ALLOWED_ORIGINS = [other_pages.origin()]
@@ -51,7 +58,9 @@ def test_get_from_a_disallowed_origin_is_blocked_but_reaches_the_server(
 
     assert result.blocked
     assert result.error == browser.blocked_error
-    console.assert_reason(page, url, f"from origin '{pages.origin()}' has been blocked by CORS policy: {NO_ALLOW_ORIGIN}")
+    console.assert_reason(
+        page, url, f"from origin '{pages.origin()}' has been blocked by CORS policy: {NO_ALLOW_ORIGIN}"
+    )
     [received] = api.received()
     assert (received.method, received.origin, received.status) == ("GET", pages.origin(), 200)
     assert received.cors_headers == {}
