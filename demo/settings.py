@@ -28,6 +28,13 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("DEMO_DATABASE", str(Path(__file__).resolve().parent / "demo.sqlite3")),
+        # The page fires its requests at once, and the threaded server runs them at
+        # once: the PUT's update_or_create and the session writes of /api/whoami/ meet.
+        # SQLite's default (deferred) transactions then fail with "database is locked"
+        # (a 500) when one must upgrade its read lock to a write lock, without waiting.
+        # IMMEDIATE takes the write lock at BEGIN, so a writer waits its turn (up to
+        # `timeout` seconds) instead.
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 }
 
@@ -59,6 +66,8 @@ LOGGING = {
         # page shows.
         "crossorigin": {"handlers": ["console"], "level": "DEBUG", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A server error shows its traceback in the terminal, not only a 500 in the page.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

@@ -1,21 +1,21 @@
-"""Fixtures of the browser suite: one headless Chromium, fresh contexts, loopback servers.
+"""Fixtures of the browser suite: three engines, a fresh page per test, loopback servers.
 
 Fixtures (stable; other modules of this directory build on them):
 
-``browser`` (session)
-    One Playwright ``Browser``: Debian's Chromium (``/usr/bin/chromium``, else
-    ``chromium`` on PATH, or the executable named by ``CROSSORIGIN_CHROMIUM``),
-    launched headless by Playwright. Without Chromium or
-    Playwright every test that uses it is skipped with an install hint; with the
-    environment variable ``CROSSORIGIN_REQUIRE_BROWSER`` set (CI) it fails instead.
-    Never run ``playwright install``.
-``context`` (function)
-    A fresh ``BrowserContext`` per test: its own cookies and its own preflight cache.
+``browser`` (session, parametrised: ``chromium``, ``firefox``, ``webkit``)
+    One launched ``tests.browser.engines.Engine`` per engine for the whole session;
+    every browser test runs once in each (its id ends in ``[chromium]`` etc., so
+    ``-k chromium`` picks one engine). An engine that is not installed, or does not
+    start, skips its tests with the ``apt-get install`` line that provides it; with
+    the environment variable ``CROSSORIGIN_REQUIRE_BROWSER`` set (CI) it fails them
+    instead. Never run ``playwright install``.
 ``console`` (function)
     A ``tests.browser.helpers.ConsoleLog`` of the ``page``'s console messages;
-    ``console.cors_error(page, url)`` returns Chromium's reason for blocking ``url``.
+    ``console.assert_reason(page, url, text)`` checks Chromium's reason for blocking
+    ``url`` (the other engines do not report one to a driver).
 ``page`` (function)
-    A ``Page`` in ``context`` whose console messages go to ``console``.
+    A fresh ``BrowserPage`` (own cookies, own preflight cache) whose console messages
+    go to ``console``.
 ``api_server`` / ``api`` (session / function)
     The test project (``tests.browser.urls``) served in this process on
     ``http://127.0.0.1:<port>`` by a threaded WSGI server; ``api`` also applies
@@ -35,9 +35,8 @@ Fixtures (stable; other modules of this directory build on them):
     ``openssl`` (skips without it); ``ApiServer(certificate=...)`` and
     ``PageServer(certificate=...)`` then serve HTTPS.
 
-Every test of this directory that uses ``browser`` (directly or through ``context`` or
-``page``) is marked ``browser``, so ``-m "not browser"`` leaves it out, and is moved to
-the end of the run: while Playwright's sync API is started it leaves an event loop
+Every test of this directory that uses ``browser`` (directly or through ``page``) is marked ``browser``, so ``-m "not browser"`` leaves it out, and is moved to
+the end of the run: while Playwright's sync API is started (Chromium, Firefox) it leaves an event loop
 marked as running in the main thread, which would break asyncio tests (and Django's
 async-safety check) that ran after it. For the same reason ``DJANGO_ALLOW_ASYNC_UNSAFE``
 is set while the browser is up, and browser tests must be plain (sync) functions.
@@ -49,26 +48,24 @@ API (in-process or uvicorn) received, plus uvicorn's stderr.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import pytest
 
+from tests.browser.engines import ENGINES, EngineUnavailable, launch
 from tests.browser.helpers import ConsoleLog
+from tests.browser.observations import OBSERVATIONS, artefact_path
+from tests.browser.observations import write as write_observations
 from tests.browser.recording import dumps
 from tests.browser.servers import ApiServer, PageServer, UvicornServer
 from tests.browser.settings import BROWSER_SETTINGS
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from tests.browser.engines import BrowserPage, Engine
 
 REQUIRE_ENV: Final = "CROSSORIGIN_REQUIRE_BROWSER"
-DEBIAN_CHROMIUM: Final = "/usr/bin/chromium"
-# Another Chromium-based browser to drive instead (a path to its executable).
-CHROMIUM_ENV: Final = "CROSSORIGIN_CHROMIUM"
-INSTALL_HINT: Final = "install it with: sudo apt-get install -y chromium"
 HERE: Final = Path(__file__).resolve().parent
 
 
@@ -85,7 +82,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Generator[None, N
         if _uses_browser(item) and item.get_closest_marker("browser") is None:
             item.add_marker(pytest.mark.browser)
     yield
-    items.sort(key=_uses_browser)  # stable: the order is otherwise kept
+    # Stable sorts: the order is otherwise kept. The check of docs/browser-behaviour.md
+    # against the run's observations goes last, after every engine has been observed.
+    items.sort(key=_uses_browser)
+    items.sort(key=lambda item: item.get_closest_marker("after_all_engines") is not None)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -107,48 +107,28 @@ def pytest_runtest_makereport(
     return report
 
 
-def find_chromium() -> str | None:
-    """``$CROSSORIGIN_CHROMIUM`` if set, else Debian's Chromium, else ``chromium`` on PATH."""
-    chosen = os.environ.get(CHROMIUM_ENV)
-    if chosen:
-        return chosen if os.access(chosen, os.X_OK) else None
-    if os.access(DEBIAN_CHROMIUM, os.X_OK):
-        return DEBIAN_CHROMIUM
-    return shutil.which("chromium")
-
-
-def _unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
+    """Skip, or under CI (``CROSSORIGIN_REQUIRE_BROWSER`` set) fail, with ``reason``."""
     if os.environ.get(REQUIRE_ENV):
         pytest.fail(f"{reason} ({REQUIRE_ENV} is set, so the browser tests must run)", pytrace=False)
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session."""
-    executable = find_chromium()
-    if executable is None and os.environ.get(CHROMIUM_ENV):
-        _unavailable(f"{CHROMIUM_ENV}={os.environ[CHROMIUM_ENV]!r} is not an executable file")
-    if executable is None:
-        _unavailable(f"Chromium is not installed; {INSTALL_HINT}")
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        _unavailable("Playwright is not installed; pip install -r requirements/test.txt")
+@pytest.fixture(scope="session", params=ENGINES)
+def browser(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """One engine (Chromium, Firefox, WebKit) for the whole session; every browser test runs in each."""
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    playwright = sync_playwright().start()
     try:
-        chromium = playwright.chromium.launch(executable_path=executable)
-    except Error as exc:
-        playwright.stop()
+        engine = launch(request.param)
+    except EngineUnavailable as exc:
         _restore_env("DJANGO_ALLOW_ASYNC_UNSAFE", previous)
-        _unavailable(f"Chromium at {executable} did not start ({exc}); {INSTALL_HINT}")
+        unavailable(str(exc))
+    OBSERVATIONS.record_version(engine.name, engine.version)
     try:
-        yield chromium
+        yield engine
     finally:
-        chromium.close()
-        playwright.stop()
+        engine.close()
         _restore_env("DJANGO_ALLOW_ASYNC_UNSAFE", previous)
 
 
@@ -160,28 +140,19 @@ def _restore_env(name: str, value: str | None) -> None:
 
 
 @pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    """A fresh browser context: no cookies, an empty preflight cache."""
-    ctx = browser.new_context()
-    ctx.set_default_timeout(10_000)
+def console(browser: Engine) -> ConsoleLog:
+    """The console messages of ``page`` (empty in engines that do not report them)."""
+    return ConsoleLog(browser)
+
+
+@pytest.fixture
+def page(browser: Engine, console: ConsoleLog) -> Iterator[BrowserPage]:
+    """A fresh page: no cookies, an empty preflight cache."""
+    new_page = browser.new_page(console.entries)
     try:
-        yield ctx
+        yield new_page
     finally:
-        ctx.close()
-
-
-@pytest.fixture
-def console() -> ConsoleLog:
-    """The console messages of ``page``."""
-    return ConsoleLog()
-
-
-@pytest.fixture
-def page(context: BrowserContext, console: ConsoleLog) -> Page:
-    """A new page whose console messages are collected in ``console``."""
-    new_page = context.new_page()
-    new_page.on("console", console.record)
-    return new_page
+        new_page.close()
 
 
 @pytest.fixture(scope="session")
@@ -228,3 +199,13 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     if made is None:
         pytest.skip("openssl is not installed; sudo apt-get install -y openssl")
     return made
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write what the browser tests observed (if any ran) for docs/browser-behaviour.md."""
+    if OBSERVATIONS:
+        write_observations(OBSERVATIONS.as_dict(), artefact_path())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "after_all_engines: run after every other test (tests/browser/conftest.py)")

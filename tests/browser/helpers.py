@@ -2,19 +2,23 @@
 
 Every request is made by ``fetch()`` inside the page (``page.request`` would bypass
 CORS). The script's result comes back as a ``FetchResult``; when the browser blocks a
-response the script sees only ``TypeError: Failed to fetch``, and the reason is a
-console message, which ``ConsoleLog.cors_error`` finds.
+response the script sees only a ``TypeError`` (its text differs by engine:
+``Engine.blocked_error``), and the reason is a console message, which
+``ConsoleLog.cors_error`` finds where the engine reports it (Chromium).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from tests.browser.engines import ConsoleEntry
+
 if TYPE_CHECKING:
-    from playwright.sync_api import ConsoleMessage, Page
+    from tests.browser.engines import BrowserPage, Engine
 
 # Runs in the page: one fetch, reduced to plain data the test can assert on.
 FETCH_JS: Final = """
@@ -69,7 +73,7 @@ class FetchResult:
 
     @property
     def blocked(self) -> bool:
-        """True when the fetch rejected (for CORS, ``TypeError: Failed to fetch``)."""
+        """True when the fetch rejected (``Engine.blocked_error`` when CORS blocked it)."""
         return self.error is not None
 
     def json(self) -> Any:
@@ -78,7 +82,7 @@ class FetchResult:
 
 
 def browser_fetch(
-    page: Page,
+    page: BrowserPage,
     url: str,
     *,
     method: str = "GET",
@@ -102,42 +106,52 @@ def browser_fetch(
     return FetchResult(**result)
 
 
-def open_page(page: Page, origin: str) -> None:
+def wait_for(page: BrowserPage, predicate: str, *, timeout: float) -> None:
+    """Poll the JavaScript function ``predicate`` until it returns true (or fail after ``timeout`` s)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{predicate} was still false after {timeout} s")
+        page.wait(50)
+
+
+def text_of(page: BrowserPage, selector: str) -> str:
+    """The rendered text of the first element ``selector`` matches."""
+    text: str = page.evaluate("(selector) => document.querySelector(selector).innerText", selector)
+    return text
+
+
+def open_page(page: BrowserPage, origin: str) -> None:
     """Load the empty test page of ``origin``; the script then runs in that origin."""
-    page.goto(origin + "/", wait_until="domcontentloaded")
-
-
-@dataclass(frozen=True)
-class ConsoleEntry:
-    """One console message."""
-
-    type: str
-    text: str
+    page.goto(origin + "/")
 
 
 class ConsoleLog:
-    """The page's console messages, collected as they arrive (the ``console`` fixture)."""
+    """The page's console messages, collected as they arrive (the ``console`` fixture).
 
-    def __init__(self) -> None:
+    Only engines with ``reports_cors_reasons`` (Chromium) deliver the browser's CORS
+    messages; the reasons tests look for are in Chromium's words.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self.entries: list[ConsoleEntry] = []
-
-    def record(self, message: ConsoleMessage) -> None:
-        self.entries.append(ConsoleEntry(message.type, message.text))
 
     @property
     def texts(self) -> list[str]:
         return [entry.text for entry in self.entries]
 
     def cors_errors(self) -> list[str]:
-        """Every CORS message Chromium logged, in order."""
+        """Every CORS message the engine logged, in order."""
         return [text for text in self.texts if "blocked by CORS policy" in text]
 
-    def cors_error(self, page: Page, url: str, *, timeout: float = 2.0) -> str:
+    def cors_error(self, page: BrowserPage, url: str, *, timeout: float = 2.0) -> str:
         """The reason Chromium gave for blocking a fetch of ``url`` (waits for the message).
 
         Chromium writes "Access to fetch at '<url>' from origin '<origin>' has been
         blocked by CORS policy: <reason>"; the whole message is returned.
         """
+        assert self.engine.reports_cors_reasons, f"{self.engine.name} does not report CORS reasons"
         prefix = f"Access to fetch at '{url}'"
         deadline = time.monotonic() + timeout
         while True:
@@ -146,7 +160,24 @@ class ConsoleLog:
                     return text
             if time.monotonic() > deadline:
                 raise AssertionError(f"no CORS console message for {url}; the console had: {self.texts!r}")
-            page.wait_for_timeout(25)  # lets Playwright deliver pending console events
+            page.wait(25)  # lets the driver deliver pending console events
+
+    def assert_reason(self, page: BrowserPage, url: str, reason: str) -> None:
+        """Where the engine reports why it blocked ``url``, the message contains ``reason``.
+
+        Firefox (over BiDi) and WPE (over Selenium) give a test no CORS console message
+        (see tests/browser/engines.py): there the script's error and the server's record,
+        which every caller also asserts, are all there is to observe.
+        """
+        if self.engine.reports_cors_reasons:
+            message = self.cors_error(page, url)
+            assert reason in message, message
+
+    def assert_reason_matching(self, page: BrowserPage, url: str, pattern: str) -> None:
+        """``assert_reason`` with a regular expression."""
+        if self.engine.reports_cors_reasons:
+            message = self.cors_error(page, url)
+            assert re.search(pattern, message), message
 
     def assert_no_cors_error(self) -> None:
         """No CORS message at all (call after the fetches)."""

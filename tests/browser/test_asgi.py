@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
 
 from crossorigin.defaults import default_headers
+from tests.browser.engines import BrowserPage, Engine
 from tests.browser.helpers import ConsoleLog, browser_fetch, open_page
 from tests.browser.recording import dumps
 from tests.browser.servers import PageServer, UvicornServer
@@ -53,7 +53,7 @@ def asgi(uvicorn_server: UvicornServer) -> UvicornServer:
 
 @pytest.mark.parametrize("path", ["/api/items/", "/api/async/"], ids=["sync-view", "async-view"])
 def test_asgi_get_from_an_allowed_origin_is_readable(
-    *, page: Page, console: ConsoleLog, asgi: UvicornServer, pages: PageServer, path: str
+    *, page: BrowserPage, console: ConsoleLog, asgi: UvicornServer, pages: PageServer, path: str
 ) -> None:
     open_page(page, pages.origin())
 
@@ -69,15 +69,15 @@ def test_asgi_get_from_an_allowed_origin_is_readable(
 
 
 def test_asgi_get_from_a_disallowed_origin_is_blocked_but_reaches_the_server(
-    *, page: Page, console: ConsoleLog, asgi: UvicornServer, pages: PageServer
+    *, browser: Engine, page: BrowserPage, console: ConsoleLog, asgi: UvicornServer, pages: PageServer
 ) -> None:
     open_page(page, pages.origin("localhost"))
     url = asgi.url("/api/items/")
 
     result = browser_fetch(page, url)
 
-    assert result.error == "TypeError: Failed to fetch"
-    assert NO_ALLOW_ORIGIN in console.cors_error(page, url)
+    assert result.error == browser.blocked_error
+    console.assert_reason(page, url, NO_ALLOW_ORIGIN)
     [received] = asgi.received()
     assert (received.mode, received.origin, received.status) == ("async", pages.origin("localhost"), 200)
     assert received.cors_headers == {}
@@ -85,7 +85,7 @@ def test_asgi_get_from_a_disallowed_origin_is_blocked_but_reaches_the_server(
 
 @pytest.mark.parametrize("header", ["X-Custom", "X-Forbidden"])
 def test_asgi_preflighted_put(
-    *, page: Page, console: ConsoleLog, asgi: UvicornServer, pages: PageServer, header: str
+    *, page: BrowserPage, console: ConsoleLog, asgi: UvicornServer, pages: PageServer, header: str
 ) -> None:
     """An allowed header: preflight answered by the async middleware, then the PUT. Another:
     the browser refuses and never sends the PUT."""
@@ -104,15 +104,14 @@ def test_asgi_preflighted_put(
         console.assert_no_cors_error()
     else:
         assert result.blocked
-        assert "Request header field x-forbidden is not allowed" in console.cors_error(page, url)
+        console.assert_reason(page, url, "Request header field x-forbidden is not allowed")
         assert [r.method for r in received] == ["OPTIONS"], dumps(received)
 
 
 @pytest.mark.parametrize(("path", "readable"), [("/api/items/", True), ("/api/async/", False)])
 def test_asgi_credentialed_fetch(
     *,
-    context: BrowserContext,
-    page: Page,
+    page: BrowserPage,
     console: ConsoleLog,
     asgi: UvicornServer,
     pages: PageServer,
@@ -120,7 +119,7 @@ def test_asgi_credentialed_fetch(
     readable: bool,
 ) -> None:
     """The cookie goes both times; only where credentials are allowed may the script read."""
-    context.add_cookies([{"name": "marker", "value": "chocolate", "url": asgi.origin(), "sameSite": "Lax"}])
+    page.add_cookie("marker", "chocolate", on=pages.origin())  # same host as the API: cookies ignore ports
     open_page(page, pages.origin())
     url = asgi.url(path)
 
@@ -134,5 +133,5 @@ def test_asgi_credentialed_fetch(
         console.assert_no_cors_error()
     else:
         assert result.blocked
-        assert "'Access-Control-Allow-Credentials' header in the response is ''" in console.cors_error(page, url)
+        console.assert_reason(page, url, "'Access-Control-Allow-Credentials' header in the response is ''")
         assert "access-control-allow-credentials" not in received.cors_headers

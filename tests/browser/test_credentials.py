@@ -19,8 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
 
+from tests.browser.engines import BrowserPage
 from tests.browser.helpers import ConsoleLog, browser_fetch, open_page
 from tests.browser.servers import ApiServer, PageServer
 
@@ -29,18 +29,23 @@ pytestmark = pytest.mark.browser
 COOKIE = "marker=chocolate"
 
 
-def plant_cookie(context: BrowserContext, api: ApiServer, host: str = "127.0.0.1") -> None:
-    """A Lax cookie for the API's host, as a login on the API would have left."""
-    context.add_cookies([{"name": "marker", "value": "chocolate", "url": api.origin(host), "sameSite": "Lax"}])
+def plant_cookie(page: BrowserPage, pages: PageServer, host: str = "127.0.0.1") -> None:
+    """A Lax cookie for the API's host, as a login on the API would have left.
+
+    Set through the page server on the same host: cookies ignore ports, and this way
+    the API's record holds only the test's own requests (WebDriver sets a cookie only
+    for the document it shows, so the page is loaded first).
+    """
+    page.add_cookie("marker", "chocolate", on=pages.origin(host))
 
 
 def test_credentialed_fetch_sends_the_cookie_and_reads_with_credentials_and_exact_origin(
-    *, context: BrowserContext, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
 ) -> None:
     """Scenario 4: CORS_ALLOW_CREDENTIALS and the exact origin: the cookie goes, the body is readable."""
     settings.CORS_ALLOWED_ORIGINS = [pages.origin()]
     settings.CORS_ALLOW_CREDENTIALS = True
-    plant_cookie(context, api)
+    plant_cookie(page, pages)
     open_page(page, pages.origin())
 
     result = browser_fetch(page, api.url("/api/items/"), credentials="include")
@@ -57,21 +62,25 @@ def test_credentialed_fetch_sends_the_cookie_and_reads_with_credentials_and_exac
 
 
 def test_credentialed_fetch_without_allow_credentials_is_blocked_after_sending_the_cookie(
-    *, context: BrowserContext, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
 ) -> None:
     """Scenario 4, refused: the origin is listed but credentials are not allowed. The browser
     sent the cookie all the same (a simple GET) and then hides the response."""
     settings.CORS_ALLOWED_ORIGINS = [pages.origin()]
-    plant_cookie(context, api)
+    plant_cookie(page, pages)
     open_page(page, pages.origin())
     url = api.url("/api/items/")
 
     result = browser_fetch(page, url, credentials="include")
 
     assert result.blocked
-    assert console.cors_error(page, url).endswith(
-        "The value of the 'Access-Control-Allow-Credentials' header in the response is '' "
-        "which must be 'true' when the request's credentials mode is 'include'."
+    console.assert_reason(
+        page,
+        url,
+        (
+            "The value of the 'Access-Control-Allow-Credentials' header in the response is '' "
+            "which must be 'true' when the request's credentials mode is 'include'."
+        ),
     )
     [received] = api.received()
     assert received.headers["cookie"] == COOKIE
@@ -79,12 +88,12 @@ def test_credentialed_fetch_without_allow_credentials_is_blocked_after_sending_t
 
 
 def test_all_origins_without_credentials_answers_star_and_a_credentialed_read_fails(
-    *, context: BrowserContext, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
 ) -> None:
     """Scenario 4, refused: CORS_ALLOW_ALL_ORIGINS answers '*', which a credentialed fetch may not
     read; the same fetch without credentials reads it (and sends no cookie)."""
     settings.CORS_ALLOW_ALL_ORIGINS = True
-    plant_cookie(context, api)
+    plant_cookie(page, pages)
     open_page(page, pages.origin())
     url = api.url("/api/items/")
 
@@ -92,9 +101,13 @@ def test_all_origins_without_credentials_answers_star_and_a_credentialed_read_fa
     without = browser_fetch(page, url)
 
     assert with_credentials.blocked
-    assert console.cors_error(page, url).endswith(
-        "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' "
-        "when the request's credentials mode is 'include'."
+    console.assert_reason(
+        page,
+        url,
+        (
+            "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' "
+            "when the request's credentials mode is 'include'."
+        ),
     )
     assert without.json()["cookies"] == {}
     credentialed, anonymous = api.received()
@@ -104,13 +117,13 @@ def test_all_origins_without_credentials_answers_star_and_a_credentialed_read_fa
 
 
 def test_cross_site_page_gets_a_readable_response_but_no_lax_cookie(
-    *, context: BrowserContext, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
 ) -> None:
     """SameSite, not CORS: from localhost (another site) the Lax cookie of 127.0.0.1 stays home,
     although CORS allows the credentialed read."""
     settings.CORS_ALLOWED_ORIGINS = [pages.origin("localhost")]
     settings.CORS_ALLOW_CREDENTIALS = True
-    plant_cookie(context, api)
+    plant_cookie(page, pages)
     open_page(page, pages.origin("localhost"))
 
     result = browser_fetch(page, api.url("/api/items/"), credentials="include")

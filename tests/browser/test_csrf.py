@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
 
+from tests.browser.engines import BrowserPage, Engine
 from tests.browser.helpers import ConsoleLog, FetchResult, browser_fetch, open_page
 from tests.browser.recording import dumps
 from tests.browser.servers import ApiServer, PageServer, Site, UvicornServer
@@ -31,10 +31,10 @@ from tests.browser.settings import BROWSER_SETTINGS
 pytestmark = pytest.mark.browser
 
 
-def token_then_post(page: Page, api: Site) -> tuple[FetchResult, FetchResult]:
+def token_then_post(page: BrowserPage, api: Site) -> tuple[FetchResult, FetchResult]:
     """What a front end does: get a CSRF token, then POST with it, both with credentials."""
     token = browser_fetch(page, api.url("/api/csrf/token/"), credentials="include")
-    assert not token.blocked, (token.error, page.url)
+    assert not token.blocked, token.error
     post = browser_fetch(
         page,
         api.url("/api/csrf/submit/"),
@@ -53,7 +53,7 @@ def allow_credentialed(settings: Any, origin: str) -> None:
 
 @pytest.mark.parametrize("trusted", [True, False], ids=["in-csrf-trusted-origins", "not-trusted"])
 def test_credentialed_post_passes_csrf_only_for_trusted_origins(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any, trusted: bool
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any, trusted: bool
 ) -> None:
     """Over HTTP: 200 when the page's origin is in CSRF_TRUSTED_ORIGINS, else Django's 403 (which the
     front end can read, since CORS allows the origin)."""
@@ -102,15 +102,13 @@ def https_api(api: ApiServer, https_api_server: ApiServer) -> ApiServer:
 
 
 @pytest.fixture
-def https_page(browser: Browser, console: ConsoleLog) -> Iterator[Page]:
-    """A page in a context that accepts the self-signed certificate."""
-    context = browser.new_context(ignore_https_errors=True)
+def https_page(browser: Engine, console: ConsoleLog) -> Iterator[BrowserPage]:
+    """A page that accepts the self-signed certificate."""
+    new_page = browser.new_page(console.entries, ignore_https_errors=True)
     try:
-        new_page = context.new_page()
-        new_page.on("console", console.record)
         yield new_page
     finally:
-        context.close()
+        new_page.close()
 
 
 def csrf_settings(origin: str, replace: bool) -> dict[str, Any]:
@@ -148,7 +146,7 @@ def https_uvicorn(certificate: tuple[Path, Path], https_pages: PageServer) -> It
 @pytest.mark.parametrize("handler", ["wsgi", "asgi"])
 def test_https_post_passes_csrf_with_cors_replace_https_referer(
     *,
-    https_page: Page,
+    https_page: BrowserPage,
     console: ConsoleLog,
     https_api: ApiServer,
     https_uvicorn: Callable[[bool], UvicornServer],

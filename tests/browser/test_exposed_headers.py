@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
 
+from tests.browser.engines import BrowserPage
 from tests.browser.helpers import ConsoleLog, browser_fetch, open_page
 from tests.browser.servers import ApiServer, PageServer
 
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 )
 def test_only_exposed_headers_are_readable(
     *,
-    page: Page,
+    page: BrowserPage,
     console: ConsoleLog,
     api: ApiServer,
     pages: PageServer,

@@ -7,12 +7,11 @@ reads both (with a deprecation warning from the system checks), as the docs say.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
 
+from tests.browser.engines import BrowserPage
 from tests.browser.helpers import ConsoleLog, browser_fetch, open_page
 from tests.browser.servers import ApiServer, PageServer
 
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
 def test_cors_allow_origin_allows_that_one_origin(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any, host: str
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any, host: str
 ) -> None:
     """CORS_ALLOW_ORIGIN = one origin: that origin reads, another is blocked."""
     settings.CORS_ALLOW_ORIGIN = pages.origin("127.0.0.1")
@@ -36,12 +35,12 @@ def test_cors_allow_origin_allows_that_one_origin(
         assert received.cors_headers == {"access-control-allow-origin": pages.origin()}
     else:
         assert result.blocked
-        assert f"from origin '{pages.origin(host)}' has been blocked" in console.cors_error(page, url)
+        console.assert_reason(page, url, f"from origin '{pages.origin(host)}' has been blocked")
         assert received.cors_headers == {}
 
 
 def test_cors_allow_origin_star_allows_every_origin(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
 ) -> None:
     """CORS_ALLOW_ORIGIN = '*': every origin reads, and the answer is '*'."""
     settings.CORS_ALLOW_ORIGIN = "*"
@@ -59,7 +58,7 @@ def test_cors_allow_origin_star_allows_every_origin(
 
 @pytest.mark.parametrize("all_headers", [True, False], ids=["all-headers", "default-headers"])
 def test_cors_allow_all_headers_accepts_any_requested_header(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any, all_headers: bool
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any, all_headers: bool
 ) -> None:
     """CORS_ALLOW_ALL_HEADERS: a preflight asking for an unlisted header is granted it;
     without the setting the browser refuses and the PUT is never sent."""
@@ -82,8 +81,7 @@ def test_cors_allow_all_headers_accepts_any_requested_header(
     else:
         assert result.blocked
         # Chromium names one of the two refused headers.
-        assert re.search(
-            r"Request header field x-(anything|custom) is not allowed by Access-Control-Allow-Headers",
-            console.cors_error(page, url),
+        console.assert_reason_matching(
+            page, url, r"Request header field x-(anything|custom) is not allowed by Access-Control-Allow-Headers"
         )
         assert [r.method for r in received] == ["OPTIONS"]

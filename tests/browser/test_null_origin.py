@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
 
+from tests.browser.engines import BrowserPage, Engine
 from tests.browser.helpers import ConsoleLog, browser_fetch, open_page
 from tests.browser.servers import ApiServer, PageServer
 
@@ -19,7 +19,14 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("listed", [True, False], ids=["null-listed", "null-not-listed"])
 def test_sandboxed_iframe_reads_only_when_null_is_listed(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any, listed: bool
+    *,
+    browser: Engine,
+    page: BrowserPage,
+    console: ConsoleLog,
+    api: ApiServer,
+    pages: PageServer,
+    settings: Any,
+    listed: bool,
 ) -> None:
     # The parent page's own origin is listed in both cases: it must not be what counts.
     settings.CORS_ALLOWED_ORIGINS = [pages.origin(), "null"] if listed else [pages.origin()]
@@ -36,6 +43,6 @@ def test_sandboxed_iframe_reads_only_when_null_is_listed(
         assert received.cors_headers == {"access-control-allow-origin": "null"}
         console.assert_no_cors_error()
     else:
-        assert result.error == "TypeError: Failed to fetch"
-        assert "from origin 'null' has been blocked by CORS policy" in console.cors_error(page, url)
+        assert result.error == browser.blocked_error
+        console.assert_reason(page, url, "from origin 'null' has been blocked by CORS policy")
         assert received.cors_headers == {}

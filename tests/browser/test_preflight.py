@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
 
 from crossorigin.defaults import default_headers
+from tests.browser.engines import BrowserPage, Engine
 from tests.browser.helpers import ConsoleLog, FetchResult, browser_fetch, open_page
 from tests.browser.recording import dumps
 from tests.browser.servers import ApiServer, PageServer
@@ -23,14 +23,14 @@ pytestmark = pytest.mark.browser
 WITH_X_CUSTOM = (*default_headers, "x-custom")
 
 
-def put_with_custom_header(page: Page, url: str) -> FetchResult:
+def put_with_custom_header(page: BrowserPage, url: str) -> FetchResult:
     return browser_fetch(
         page, url, method="PUT", headers={"X-Custom": "custom-value", "Content-Type": "text/plain"}, body="payload"
     )
 
 
 def test_put_with_a_custom_header_sends_one_preflight_then_the_put(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
 ) -> None:
     """Scenario 3: the preflight is answered 200 and empty, without cookies; then the PUT arrives."""
     settings.CORS_ALLOWED_ORIGINS = [pages.origin()]
@@ -76,7 +76,8 @@ def test_put_with_a_custom_header_sends_one_preflight_then_the_put(
 )
 def test_refused_preflight_means_the_put_never_reaches_the_server(
     *,
-    page: Page,
+    browser: Engine,
+    page: BrowserPage,
     console: ConsoleLog,
     api: ApiServer,
     pages: PageServer,
@@ -93,8 +94,8 @@ def test_refused_preflight_means_the_put_never_reaches_the_server(
 
     result = put_with_custom_header(page, url)
 
-    assert result.error == "TypeError: Failed to fetch"
-    assert console.cors_error(page, url).endswith("has been blocked by CORS policy: " + reason)
+    assert result.error == browser.blocked_error
+    console.assert_reason(page, url, "has been blocked by CORS policy: " + reason)
     [preflight] = api.received()
     assert preflight.preflight, dumps(api.received())
 
@@ -105,12 +106,20 @@ def test_refused_preflight_means_the_put_never_reaches_the_server(
         pytest.param(600, 0, 1, id="cached-600s"),
         pytest.param(1, 1200, 3, id="expired-after-1s"),
         # 0 sends no Access-Control-Max-Age at all (django-cors-headers' meaning, kept by
-        # issue 2), so Chromium applies its own default of 5 s: still one preflight.
+        # issue 2), so the browser applies its own default of 5 s: still one preflight.
         pytest.param(0, 0, 1, id="zero-means-browser-default"),
     ],
 )
 def test_preflight_cache_follows_max_age(
-    *, page: Page, api: ApiServer, pages: PageServer, settings: Any, max_age: int, pause_ms: int, preflights: int
+    *,
+    browser: Engine,
+    page: BrowserPage,
+    api: ApiServer,
+    pages: PageServer,
+    settings: Any,
+    max_age: int,
+    pause_ms: int,
+    preflights: int,
 ) -> None:
     """Scenario 6: three identical PUTs share one preflight while its max age lasts; once it has
     run out, each PUT is preflighted again."""
@@ -123,19 +132,24 @@ def test_preflight_cache_follows_max_age(
     for _ in range(3):
         results.append(put_with_custom_header(page, api.url("/api/items/")))
         if pause_ms:
-            page.wait_for_timeout(pause_ms)
+            page.wait(pause_ms)
 
     assert [r.status for r in results] == [200, 200, 200]
     received = api.received()
     methods = [r.method for r in received]
-    assert methods.count("OPTIONS") == preflights, methods
+    if browser.name == "firefox" and preflights == 1:
+        # Firefox (over WebDriver BiDi) preflights the second PUT again, sometimes the
+        # third too, before it uses its cache (measured; see test_engine_behaviour.py).
+        assert methods.count("OPTIONS") in (2, 3), methods
+    else:
+        assert methods.count("OPTIONS") == preflights, methods
     assert methods.count("PUT") == 3
     sent = received[0].response_headers.get("access-control-max-age")
     assert sent == (str(max_age) if max_age else None)
 
 
 def test_preflight_without_trailing_slash_is_answered_not_redirected(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
 ) -> None:
     """Scenario 11: with CorsMiddleware above CommonMiddleware (as documented), APPEND_SLASH
     never sees the preflight; the PUT is then redirected to /api/slash/ and that is readable."""
@@ -157,7 +171,7 @@ def test_preflight_without_trailing_slash_is_answered_not_redirected(
 
 
 def test_preflight_outside_cors_is_redirected_and_fails(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
 ) -> None:
     """Scenario 11, contrast: a preflight the middleware does not answer (here CORS is on only for
     paths ending in '/') falls through to APPEND_SLASH's redirect, which a browser never follows."""
@@ -170,8 +184,12 @@ def test_preflight_outside_cors_is_redirected_and_fails(
     result = put_with_custom_header(page, url)
 
     assert result.blocked
-    assert console.cors_error(page, url).endswith(
-        "Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request."
+    console.assert_reason(
+        page,
+        url,
+        (
+            "Response to preflight request doesn't pass access control check: Redirect is not allowed for a preflight request."
+        ),
     )
     [preflight] = api.received()
     assert (preflight.method, preflight.status, preflight.response_headers["location"]) == (
@@ -182,7 +200,7 @@ def test_preflight_outside_cors_is_redirected_and_fails(
 
 
 def test_middleware_below_common_middleware_loses_headers_on_redirects(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
 ) -> None:
     """Scenario 11, contrast: placed below CommonMiddleware, CorsMiddleware still answers the
     preflight, but APPEND_SLASH's redirect of the PUT goes out without CORS headers."""
@@ -199,7 +217,7 @@ def test_middleware_below_common_middleware_loses_headers_on_redirects(
     result = put_with_custom_header(page, url)
 
     assert result.blocked
-    assert "No 'Access-Control-Allow-Origin' header is present" in console.cors_error(page, url)
+    console.assert_reason(page, url, "No 'Access-Control-Allow-Origin' header is present")
     preflight, put = api.received()
     assert (preflight.method, preflight.status) == ("OPTIONS", 200)
     assert (put.method, put.status, put.cors_headers) == ("PUT", 301, {})

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
 
+from tests.browser.engines import BrowserPage, Engine
 from tests.browser.helpers import ConsoleLog, browser_fetch, open_page
 from tests.browser.servers import ApiServer, PageServer
 
@@ -21,7 +21,7 @@ NO_ALLOW_ORIGIN = "No 'Access-Control-Allow-Origin' header is present on the req
 
 
 def test_get_from_an_allowed_origin_is_readable(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any
 ) -> None:
     """Scenario 1: the listed origin reads the body; the server sent ACAO with that origin."""
     settings.CORS_ALLOWED_ORIGINS = [pages.origin()]
@@ -40,7 +40,14 @@ def test_get_from_an_allowed_origin_is_readable(
 
 
 def test_get_from_a_disallowed_origin_is_blocked_but_reaches_the_server(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, other_pages: PageServer, settings: Any
+    *,
+    browser: Engine,
+    page: BrowserPage,
+    console: ConsoleLog,
+    api: ApiServer,
+    pages: PageServer,
+    other_pages: PageServer,
+    settings: Any,
 ) -> None:
     """Scenario 2: another origin is refused a read, yet its GET was served (CORS is not CSRF)."""
     settings.CORS_ALLOWED_ORIGINS = [other_pages.origin()]
@@ -50,9 +57,10 @@ def test_get_from_a_disallowed_origin_is_blocked_but_reaches_the_server(
     result = browser_fetch(page, url)
 
     assert result.blocked
-    assert result.error == "TypeError: Failed to fetch"
-    reason = console.cors_error(page, url)
-    assert f"from origin '{pages.origin()}' has been blocked by CORS policy: {NO_ALLOW_ORIGIN}" in reason
+    assert result.error == browser.blocked_error
+    console.assert_reason(
+        page, url, f"from origin '{pages.origin()}' has been blocked by CORS policy: {NO_ALLOW_ORIGIN}"
+    )
     [received] = api.received()
     assert (received.method, received.origin, received.status) == ("GET", pages.origin(), 200)
     assert received.cors_headers == {}
@@ -61,7 +69,7 @@ def test_get_from_a_disallowed_origin_is_blocked_but_reaches_the_server(
 
 @pytest.mark.parametrize("listed", ["127.0.0.1", "localhost"])
 def test_localhost_and_127_0_0_1_are_different_origins(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any, listed: str
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any, listed: str
 ) -> None:
     """Scenario 7: the same page server under two host names is two origins; only the listed one reads."""
     other = "localhost" if listed == "127.0.0.1" else "127.0.0.1"
@@ -75,7 +83,7 @@ def test_localhost_and_127_0_0_1_are_different_origins(
 
     assert not allowed.blocked, allowed.error
     assert refused.blocked
-    assert f"from origin '{pages.origin(other)}' has been blocked" in console.cors_error(page, url)
+    console.assert_reason(page, url, f"from origin '{pages.origin(other)}' has been blocked")
     first, second = api.received()
     assert (first.origin, first.cors_headers) == (
         pages.origin(listed),
@@ -91,7 +99,7 @@ def test_localhost_and_127_0_0_1_are_different_origins(
 )
 def test_cors_urls_regex_limits_cors_to_api(
     *,
-    page: Page,
+    page: BrowserPage,
     console: ConsoleLog,
     api: ApiServer,
     pages: PageServer,
@@ -117,7 +125,7 @@ def test_cors_urls_regex_limits_cors_to_api(
         assert out_record.cors_headers == {"access-control-allow-origin": pages.origin()}
         console.assert_no_cors_error()
     else:
-        assert NO_ALLOW_ORIGIN in console.cors_error(page, api.url("/public/items/"))
+        console.assert_reason(page, api.url("/public/items/"), NO_ALLOW_ORIGIN)
         # CORS is off for the path altogether: not even Vary: origin.
         assert out_record.cors_headers == {}
         assert "vary" not in out_record.response_headers
@@ -135,7 +143,7 @@ def test_cors_urls_regex_limits_cors_to_api(
 )
 def test_origin_regexes(
     *,
-    page: Page,
+    page: BrowserPage,
     console: ConsoleLog,
     api: ApiServer,
     pages: PageServer,
@@ -159,12 +167,12 @@ def test_origin_regexes(
         console.assert_no_cors_error()
     else:
         assert received.cors_headers == {}
-        assert NO_ALLOW_ORIGIN in console.cors_error(page, url)
+        console.assert_reason(page, url, NO_ALLOW_ORIGIN)
 
 
 @pytest.mark.parametrize("allowed", [True, False], ids=["allowed-origin", "disallowed-origin"])
 def test_error_responses_are_readable_cross_origin(
-    *, page: Page, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any, allowed: bool
+    *, page: BrowserPage, console: ConsoleLog, api: ApiServer, pages: PageServer, settings: Any, allowed: bool
 ) -> None:
     """Scenario 12: a 404 and a 500 (an exception in a view) carry the CORS headers, so the
     front end can read the error; for a disallowed origin they are blocked like any response."""
@@ -185,5 +193,5 @@ def test_error_responses_are_readable_cross_origin(
     else:
         assert not_found.blocked
         assert server_error.blocked
-        assert NO_ALLOW_ORIGIN in console.cors_error(page, missing)
-        assert NO_ALLOW_ORIGIN in console.cors_error(page, broken)
+        console.assert_reason(page, missing, NO_ALLOW_ORIGIN)
+        console.assert_reason(page, broken, NO_ALLOW_ORIGIN)
