@@ -25,10 +25,11 @@ REQUIRED_IN_WHEEL: Final = (
     "crossorigin/management/commands/cors_explain.py",
     "crossorigin/contrib/origins/management/commands/cors_import_origins.py",
 )
-WHEEL_METADATA: Final = frozenset({"METADATA", "WHEEL", "RECORD", "top_level.txt", "licenses/LICENSE"})
-SDIST_PROJECT_FILES: Final = ("pyproject.toml", "README.md", "LICENSE", "PKG-INFO")
-# Shipped when the repository has them (the changelog arrives with the release work).
-SDIST_OPTIONAL_FILES: Final = ("CHANGELOG.md",)
+# entry_points.txt: the crossorigin-migrate console script.
+WHEEL_METADATA: Final = frozenset(
+    {"METADATA", "WHEEL", "RECORD", "top_level.txt", "entry_points.txt", "licenses/LICENSE"}
+)
+SDIST_PROJECT_FILES: Final = ("pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "PKG-INFO")
 SDIST_FORBIDDEN_DIRS: Final = ("tests", "bench", "demo", "fuzz", "load", "docs", "scripts", "site", "build", ".ci")
 
 
@@ -64,11 +65,6 @@ def check_sdist(sdist: Path) -> list[str]:
         # Every member sits under one top folder, django_crossorigin-<version>/.
         names = {member.name.split("/", 1)[1] for member in archive.getmembers() if member.isfile()}
     problems = [f"missing from the sdist: {name}" for name in SDIST_PROJECT_FILES if name not in names]
-    problems += [
-        f"missing from the sdist: {name}"
-        for name in SDIST_OPTIONAL_FILES
-        if (ROOT / name).exists() and name not in names
-    ]
     problems += [
         f"missing from the sdist: src/{name}" for name in sorted(package_files()) if f"src/{name}" not in names
     ]
