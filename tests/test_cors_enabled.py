@@ -62,6 +62,12 @@ def forget(request: HttpRequest) -> HttpResponse:
     return HttpResponse("forgot")
 
 
+def set_none(request: HttpRequest) -> HttpResponse:
+    """None reads as 'not set' to django-cors-headers (getattr's default), so it decides again."""
+    request._cors_enabled = None  # type: ignore[attr-defined]
+    return HttpResponse("none")
+
+
 @cors_policy(allow_all_origins=True)
 def open_but_switched_off(request: HttpRequest) -> HttpResponse:
     return switch_off(request)
@@ -98,6 +104,8 @@ urlpatterns = [
     path("public/on/", switch_on),
     path("api/forget/", forget),
     path("public/forget/", forget),
+    path("api/none/", set_none),
+    path("public/none/", set_none),
     path("api/open-off/", open_but_switched_off),
     path("public/exempt-on/", exempt_but_switched_on),
 ]
@@ -229,6 +237,8 @@ AFTER_THE_VIEW = [
     (r"^.*$", "OPTIONS", "/api/off/", LISTED),  # an OPTIONS the view answers
     (r"^.*$", "GET", "/api/forget/", LISTED),  # deleted: decided again, headers as usual
     (r"^/api/", "GET", "/public/forget/", LISTED),
+    (r"^.*$", "GET", "/api/none/", LISTED),  # None: decided again too
+    (r"^/api/", "GET", "/public/none/", LISTED),
     (r"^/api/", "GET", "/public/on/", LISTED),  # turned on outside the regex: headers
     (r"^/api/", "GET", "/public/on/", OTHER),
     (r"^/api/", "GET", "/public/on/", None),

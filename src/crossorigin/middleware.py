@@ -11,7 +11,7 @@ Per request, in this order, each step a function of this module:
    with ``CORS_REPLACE_HTTPS_REFERER`` an allowed secure request has its Origin and
    Referer replaced for Django's CSRF check.
 3. **The view** (``get_response``).
-4. **After the view** (``after_view``, ``finish``): the decision for the response, under
+4. **After the view** (``after_view``): the decision for the response, under
    the view's own policy if Django resolved a decorated view (``request.resolver_match``),
    unless the view or a later middleware turned ``request._cors_enabled`` off; then its
    headers are set.
@@ -163,54 +163,64 @@ def answer_early(request: HttpRequest, early: Decision) -> HttpResponseBase | No
     return None
 
 
-def after_view(
-    policies: PolicySet, request: HttpRequest, found: Route, enabled: bool, early: Decision | None
-) -> Decision | Question:
-    """Step 4: the decision for the response, or the question it waits on.
+def after_view(  # noqa: PLR0917  (positional: called on every request, keywords cost more)
+    policies: PolicySet,
+    request: HttpRequest,
+    found: Route,
+    enabled: bool,
+    early: Decision | None,
+    response: HttpResponseBase,
+    resolved: Decision | None,
+) -> Question | None:
+    """Step 4: pick the decision for the response, set its headers and log it.
 
-    ``enabled`` is the value ``before_view`` gave ``request._cors_enabled``. As with
-    django-cors-headers, a view or a later middleware that sets it to a false value
-    gets no CORS headers (not even Vary), one that sets it to a true value gets them as
-    on an enabled path, and one that deletes it gets them as if it had not been touched.
-    The common case is written out: an enabled path, no view policy, and an answer the
-    policy remembers.
+    When the origin checker or the signal must be asked first, nothing is set and the
+    pending question is returned; the driver resolves it and calls again with the
+    decision as ``resolved``. ``enabled`` is the value ``before_view`` gave
+    ``request._cors_enabled``. As with django-cors-headers, a view or a later
+    middleware that sets it to a false value gets no CORS headers (not even Vary), one
+    that sets it to a true value gets them as on an enabled path, and one that deletes
+    it gets them as if it had not been touched. The common case is written out: an
+    enabled path, no view policy, and an answer the policy remembers.
     """
-    if early is not None:
-        restore_replaced_headers(request)
-    now = getattr(request, "_cors_enabled", None)
-    if now is not enabled and now is not None:
-        if not now:
-            return switched_off(found[1])
-        found = (found[0], found[1], True)
-    origin = request.META.get(META_ORIGIN)
-    view = None
-    if origin is not None and views_are_decorated():
-        view = view_served(request)
-        if view is not None:
-            request._cors_enabled = not view.exempt  # type: ignore[attr-defined]
-    policy = found[1]
-    if view is not None or request.method == "OPTIONS":
-        decision = remembered(policies, request, origin, found, view)
-    elif not found[2]:
-        decision = None if check_request_enabled.receivers else policy.disabled
-    elif origin is None:
-        decision = policy.no_origin
-    elif policy.private_network:
-        decision = remembered(policies, request, origin, found, view)
-    else:
-        decision = policy.remembered(origin)
-        if decision is policy.denied and check_request_enabled.receivers:
-            decision = None
+    decision = resolved
     if decision is None:
-        return question(policies, request, origin, found, view, preflight=False)
-    return decision
-
-
-def finish(request: HttpRequest, decision: Decision, response: HttpResponseBase) -> None:
-    """Step 4's end: the decision's headers on the response, and its debug log line."""
+        if early is not None:
+            restore_replaced_headers(request)
+        try:
+            now = request._cors_enabled  # type: ignore[attr-defined]
+        except AttributeError:
+            now = None
+        # Changed by the view or a later middleware; deleted or None is decided as if untouched.
+        changed = now is not enabled and now is not None
+        if changed and now:
+            found = (found[0], found[1], True)
+        origin = request.META.get(META_ORIGIN)
+        policy = found[1]
+        view = None
+        if changed and not now:
+            decision = switched_off(policy)
+        elif origin is not None and views_are_decorated() and (view := view_served(request)) is not None:
+            # A view's own policy turns CORS on (@cors_policy) or off (@cors_exempt)
+            # whatever the path says, so request._cors_enabled follows it.
+            request._cors_enabled = not view.exempt  # type: ignore[attr-defined]
+            decision = remembered(policies, request, origin, found, view)
+        elif not found[2]:
+            decision = None if check_request_enabled.receivers else policy.disabled
+        elif origin is None:
+            decision = policy.no_origin
+        elif policy.private_network or request.method == "OPTIONS":
+            decision = remembered(policies, request, origin, found, view)
+        else:
+            decision = policy.remembered(origin)
+            if decision is policy.denied and check_request_enabled.receivers:
+                decision = None
+        if decision is None:
+            return question(policies, request, origin, found, view, preflight=False)
     apply_decision(decision, response)
     if _logs(DEBUG):
         log_decision(decision, request.META.get(META_ORIGIN), request.path_info)
+    return None
 
 
 def switched_off(policy: Policy) -> Decision:
@@ -437,7 +447,7 @@ class CorsMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        policies = registry.current()
+        policies = registry.compiled or registry.current()
         found, enabled, early = before_view(policies, request)
         if early is not None:
             if isinstance(early, Question):
@@ -446,14 +456,14 @@ class CorsMiddleware:
             if answer is not None:
                 return answer
         response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
-        decision = after_view(policies, request, found, enabled, early)
-        if isinstance(decision, Question):
-            decision = resolve_decision(decision, _checker_answer, _signal_answer_for)
-        finish(request, decision, response)
+        pending = after_view(policies, request, found, enabled, early, response, None)
+        if pending is not None:
+            decision = resolve_decision(pending, _checker_answer, _signal_answer_for)
+            after_view(policies, request, found, enabled, None, response, decision)
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        policies = registry.current()
+        policies = registry.compiled or registry.current()
         found, enabled, early = before_view(policies, request)
         if early is not None:
             if isinstance(early, Question):
@@ -462,10 +472,10 @@ class CorsMiddleware:
             if answer is not None:
                 return answer
         response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
-        decision = after_view(policies, request, found, enabled, early)
-        if isinstance(decision, Question):
-            decision = await aresolve_decision(decision, _checker_answer_async, _signal_answer_for)
-        finish(request, decision, response)
+        pending = after_view(policies, request, found, enabled, early, response, None)
+        if pending is not None:
+            decision = await aresolve_decision(pending, _checker_answer_async, _signal_answer_for)
+            after_view(policies, request, found, enabled, None, response, decision)
         return response
 
 
