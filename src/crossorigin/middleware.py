@@ -180,8 +180,8 @@ def after_view(  # noqa: PLR0917  (positional: called on every request, keywords
     ``request._cors_enabled``. As with django-cors-headers, a view or a later
     middleware that sets it to a false value gets no CORS headers (not even Vary), one
     that sets it to a true value gets them as on an enabled path, and one that deletes
-    it or sets it to None gets them as if it had not been touched. The common case is written out: an
-    enabled path, no view policy, and an answer the policy remembers.
+    it or sets it to None gets them as if it had not been touched. The common case is
+    written out: an enabled path, no view policy, and an answer the policy remembers.
     """
     decision = resolved
     if decision is None:
