@@ -62,8 +62,9 @@ def measure(name: str, mode: str, calls: int) -> None:
             built[READS_VARY] = lambda get_response: FloorReadingVary(get_response, headers)
             built[READS_VARY_HOOK] = lambda get_response: FloorReadingVaryWithHook(get_response, headers)
             names[names.index(FLOOR) + 1 : names.index(FLOOR) + 1] = [READS_VARY, READS_VARY_HOOK]
+        the_view = scenario.view(mode == "async")  # the @cors_policy view of "view policy"
         for variant in names:
-            chain = build_chain(built[variant], mode == "async")
+            chain = build_chain(built[variant], mode == "async", the_view)
             requests: list[Any] = [make() for _ in range(calls + 20)]
 
             async def run_async(batch: list[object], chain: object = chain) -> object:

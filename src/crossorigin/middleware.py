@@ -1,26 +1,30 @@
 """The middleware: one request flow, the same under WSGI and ASGI.
 
-Per request, in this order:
+Per request, in this order, each step a function of this module:
 
-1. **Route.** The policy for the path (``PolicySet.url_policy``) and whether CORS applies
-   to it; on a path outside every enabled one, a ``check_request_enabled`` receiver may
-   still turn it on. The answer goes on ``request._cors_enabled``, as django-cors-headers
-   sets it.
-2. **Before the view**, for requests with an Origin: a preflight is answered here, before
-   any view, authentication or redirect runs; with ``CORS_REPLACE_HTTPS_REFERER`` an
-   allowed secure request has its Origin and Referer replaced for Django's CSRF check.
+1. **Route** (``before_view``). The policy for the path (``PolicySet.url_policy``) and
+   whether CORS applies to it; on a path outside every enabled one, a
+   ``check_request_enabled`` receiver may still turn it on. The answer goes on
+   ``request._cors_enabled``, as django-cors-headers sets it.
+2. **Before the view** (``before_view``, ``answer_early``), for requests with an Origin:
+   a preflight is answered here, before any view, authentication or redirect runs;
+   with ``CORS_REPLACE_HTTPS_REFERER`` an allowed secure request has its Origin and
+   Referer replaced for Django's CSRF check.
 3. **The view** (``get_response``).
-4. **After the view**: the decision for the response, under the view's own policy if
-   Django resolved a decorated view (``request.resolver_match``), and its headers set.
+4. **After the view** (``after_view``): the decision for the response, under
+   the view's own policy if Django resolved a decorated view (``request.resolver_match``),
+   unless the view or a later middleware turned ``request._cors_enabled`` off; then its
+   headers are set.
 
 The middleware holds no matching logic. A decision ``decide()`` gave before comes from
-``Policy.remembered``; any other is ``decide()``'s, and one that waits on the origin
-checker or the signal is finished by ``crossorigin.resolution``. ``crossorigin.headers``
-sets a decision's headers; ``crossorigin.csrf`` replaces and restores the headers of
-CORS_REPLACE_HTTPS_REFERER. ``__call__`` and ``__acall__`` are the same steps; the
-async one awaits ``get_response`` and an async origin checker, and stays on the event
-loop (no thread hop). There is no ``process_view`` hook, so Django calls nothing of
-ours between the middleware and the view.
+``Policy.remembered``; any other is ``decide()``'s. A step that needs the origin checker
+or the signal returns the pending ``Question`` instead of a decision, and the driver
+finishes it through ``crossorigin.resolution``: that, and awaiting the view, is all that
+differs between ``__call__`` and ``__acall__`` (the async one asks an async checker on
+the event loop, with no thread hop). ``crossorigin.headers`` sets a decision's headers;
+``crossorigin.csrf`` replaces and restores the headers of CORS_REPLACE_HTTPS_REFERER.
+There is no ``process_view`` hook, so Django calls nothing of ours between the
+middleware and the view.
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ from crossorigin.headers import (  # public here too
     vary_with_origin,
 )
 from crossorigin.logs import log_decision
-from crossorigin.policy import Decision, Policy
+from crossorigin.policy import Decision, Policy, Reason
 from crossorigin.registry import PolicySet, ViewOverrides
 from crossorigin.resolution import Question, aresolve_decision, resolve_decision, signal_results
 from crossorigin.signals import check_request_enabled
@@ -101,6 +105,128 @@ _CHECKER: Final = "_crossorigin_checker"
 
 # -- the steps of the flow ----------------------------------------------------------------
 
+# What ``before_view`` hands on: the route, the value it gave request._cors_enabled, and
+# the decision made before the view (or the question it waits on; None when nothing was
+# decided early, as for most requests).
+Before = tuple[Route, bool, Decision | Question | None]
+
+
+def before_view(policies: PolicySet, request: HttpRequest) -> Before:
+    """Steps 1 and 2: route the request, set ``request._cors_enabled``, and decide early when needed.
+
+    A decision is needed before the view for a preflight (answered here, before any
+    view, authentication or redirect runs) and, with ``CORS_REPLACE_HTTPS_REFERER``, for
+    a secure request whose headers may be replaced for Django's CSRF check.
+    """
+    found = policies.every_path or policies.url_policy(request.path_info)
+    # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
+    enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))
+    request._cors_enabled = enabled  # type: ignore[attr-defined]
+    method = request.method
+    if method != "OPTIONS" and not policies.replaces_referer:
+        return found, enabled, None
+    meta = request.META
+    origin = meta.get(META_ORIGIN)
+    preflight = method == "OPTIONS" and META_REQUEST_METHOD in meta
+    if origin is None or not (preflight or (policies.replaces_referer and request.is_secure())):
+        return found, enabled, None
+    view = view_of_path(request) if views_are_decorated() else None
+    if view is not None:
+        # A view's own policy turns CORS on (@cors_policy) or off (@cors_exempt)
+        # whatever the path says, so request._cors_enabled follows it.
+        enabled = request._cors_enabled = not view.exempt  # type: ignore[attr-defined]
+    if preflight and view is None and found[2]:  # the common preflight, written out
+        early = found[1].remembered_preflight(
+            origin,
+            meta[META_REQUEST_METHOD],
+            meta.get(META_REQUEST_HEADERS),
+            meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
+        )
+    else:
+        early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
+    if early is None:
+        return found, enabled, question(policies, request, origin, found, view, preflight=preflight)
+    return found, enabled, early
+
+
+def answer_early(request: HttpRequest, early: Decision) -> HttpResponseBase | None:
+    """Step 2's end: a preflight's answer, or an allowed request's headers replaced for CSRF."""
+    meta = request.META
+    if request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
+        if not early.enabled:
+            return None  # CORS is off for it: the view answers
+        if _logs(DEBUG):
+            log_decision(early, meta[META_ORIGIN], request.path_info)
+        return answer_preflight(early)
+    if early.allowed:
+        replace_for_csrf(request, meta[META_ORIGIN])
+    return None
+
+
+def after_view(  # noqa: PLR0917  (positional: called on every request, keywords cost more)
+    policies: PolicySet,
+    request: HttpRequest,
+    found: Route,
+    enabled: bool,
+    early: Decision | None,
+    response: HttpResponseBase,
+    resolved: Decision | None,
+) -> Question | None:
+    """Step 4: pick the decision for the response, set its headers and log it.
+
+    When the origin checker or the signal must be asked first, nothing is set and the
+    pending question is returned; the driver resolves it and calls again with the
+    decision as ``resolved``. ``enabled`` is the value ``before_view`` gave
+    ``request._cors_enabled``. As with django-cors-headers, a view or a later
+    middleware that sets it to a false value gets no CORS headers (not even Vary), one
+    that sets it to a true value gets them as on an enabled path, and one that deletes
+    it or sets it to None gets them as if it had not been touched. The common case is
+    written out: an enabled path, no view policy, and an answer the policy remembers.
+    """
+    decision = resolved
+    if decision is None:
+        if early is not None:
+            restore_replaced_headers(request)
+        try:
+            now = request._cors_enabled  # type: ignore[attr-defined]
+        except AttributeError:
+            now = None
+        # Changed by the view or a later middleware; deleted or None is decided as if untouched.
+        changed = now is not enabled and now is not None
+        if changed and now:
+            found = (found[0], found[1], True)
+        origin = request.META.get(META_ORIGIN)
+        policy = found[1]
+        view = None
+        if changed and not now:
+            decision = switched_off(policy)
+        elif origin is not None and views_are_decorated() and (view := view_served(request)) is not None:
+            # A view's own policy turns CORS on (@cors_policy) or off (@cors_exempt)
+            # whatever the path says, so request._cors_enabled follows it.
+            request._cors_enabled = not view.exempt  # type: ignore[attr-defined]
+            decision = remembered(policies, request, origin, found, view)
+        elif not found[2]:
+            decision = None if check_request_enabled.receivers else policy.disabled
+        elif origin is None:
+            decision = policy.no_origin
+        elif policy.private_network or request.method == "OPTIONS":
+            decision = remembered(policies, request, origin, found, view)
+        else:
+            decision = policy.remembered(origin)
+            if decision is policy.denied and check_request_enabled.receivers:
+                decision = None
+        if decision is None:
+            return question(policies, request, origin, found, view, preflight=False)
+    apply_decision(decision, response)
+    if _logs(DEBUG):
+        log_decision(decision, request.META.get(META_ORIGIN), request.path_info)
+    return None
+
+
+def switched_off(policy: Policy) -> Decision:
+    """The decision for a response whose ``request._cors_enabled`` the view or a later middleware turned off."""
+    return Decision(Reason.REQUEST_DISABLED, policy.name, False, False)
+
 
 def view_of_path(request: HttpRequest) -> ViewOverrides | None:
     """Before the view: the overrides of the view the path maps to (resolved here, as for a preflight)."""
@@ -114,22 +240,14 @@ def view_of_path(request: HttpRequest) -> ViewOverrides | None:
         except Exception:  # a broken URLconf must not break the preflight
             logger.exception("crossorigin: resolving %r for a preflight failed", path[:200])
             return None
-        return _noted(request, view_overrides(match.func))
+        return view_overrides(match.func)
     return None
 
 
 def view_served(request: HttpRequest) -> ViewOverrides | None:
     """After the view: the overrides of the view Django resolved and called, if any."""
     match = request.resolver_match
-    return None if match is None else _noted(request, view_overrides(match.func))
-
-
-def _noted(request: HttpRequest, view: ViewOverrides | None) -> ViewOverrides | None:
-    # A view's own policy turns CORS on (@cors_policy) or off (@cors_exempt) whatever
-    # the path says, so request._cors_enabled follows it.
-    if view is not None:
-        request._cors_enabled = not view.exempt  # type: ignore[attr-defined]
-    return view
+    return None if match is None else view_overrides(match.func)
 
 
 def remembered(
@@ -269,7 +387,8 @@ def decision_for(request: HttpRequest) -> Decision:
 
     For tests and tools: answers the origin checker and the signal gave for this
     request are reused, not asked again; a preflight's decision is the one its answer
-    (or, if CORS is off for it, the view's response) got.
+    (or, if CORS is off for it, the view's response) got; ``request._cors_enabled`` as
+    the view left it is honoured as ``after_view`` honours it. Changes nothing on the request.
     """
     policies = registry.current()
     meta = request.META
@@ -285,11 +404,26 @@ def decision_for(request: HttpRequest) -> Decision:
         if decision.enabled:
             return decision
     view = view_served(request) if origin is not None and views_are_decorated() else None
-    return remembered(policies, request, origin, found, view) or resolve_decision(
+    decision = remembered(policies, request, origin, found, view) or resolve_decision(
         question(policies, request, origin, found, view, preflight=False),
         _checker_answer,
         _signal_answer_for,
     )
+    # The middleware leaves the flag as it set it unless the view or a later middleware
+    # changed it, so a flag that disagrees with the decision is such a change.
+    now = getattr(request, "_cors_enabled", None)
+    if now is None or bool(now) is decision.enabled:
+        return decision
+    if not now:
+        return switched_off(found[1])
+    if decision.reason is Reason.URL_NOT_ENABLED:
+        enabled_path = (found[0], found[1], True)
+        return remembered(policies, request, origin, enabled_path, view) or resolve_decision(
+            question(policies, request, origin, enabled_path, view, preflight=False),
+            _checker_answer,
+            _signal_answer_for,
+        )
+    return decision
 
 
 # -- the middleware ----------------------------------------------------------------------
@@ -307,144 +441,41 @@ class CorsMiddleware:
         if self.async_mode:
             markcoroutinefunction(self)
 
+    # The two drivers below are the same steps; they differ only where they must: the
+    # async one awaits the view and asks an async origin checker from the event loop.
+
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        # 1. Route.
-        policies = registry.current()
-        meta = request.META
-        origin = meta.get(META_ORIGIN)
-        found = policies.every_path or policies.url_policy(request.path_info)
-        # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
-        enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))
-        request._cors_enabled = enabled  # type: ignore[attr-defined]
-        # 2. Before the view: a preflight is answered (unless CORS is off for it), and an
-        # allowed secure request may need its headers replaced for CSRF.
-        early = None
-        method = request.method
-        if origin is not None and (method == "OPTIONS" or policies.replaces_referer):
-            preflight = method == "OPTIONS" and META_REQUEST_METHOD in meta
-            if preflight or (policies.replaces_referer and request.is_secure()):
-                view = view_of_path(request) if views_are_decorated() else None
-                if preflight and view is None and found[2]:  # the common preflight, written out
-                    early = found[1].remembered_preflight(
-                        origin,
-                        meta[META_REQUEST_METHOD],
-                        meta.get(META_REQUEST_HEADERS),
-                        meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
-                    )
-                else:
-                    early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
-                if early is None:
-                    early = resolve_decision(
-                        question(policies, request, origin, found, view, preflight=preflight),
-                        _checker_answer,
-                        _signal_answer_for,
-                    )
-                if preflight and early.enabled:
-                    if _logs(DEBUG):
-                        log_decision(early, origin, request.path_info)
-                    return answer_preflight(early)
-                if early.allowed and not preflight:
-                    replace_for_csrf(request, origin)
-        # 3. The view.
-        response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
+        policies = registry.compiled or registry.current()
+        found, enabled, early = before_view(policies, request)
         if early is not None:
-            restore_replaced_headers(request)
-        # 4. After the view. The common case is written out: an enabled path, no view
-        # policy, and an answer the policy remembers (Django calls this on every request).
-        view = view_served(request) if origin is not None and views_are_decorated() else None
-        policy = found[1]
-        if view is not None or method == "OPTIONS":
-            decision = remembered(policies, request, origin, found, view)
-        elif not found[2]:
-            decision = None if check_request_enabled.receivers else policy.disabled
-        elif origin is None:
-            decision = policy.no_origin
-        elif policy.private_network:
-            decision = remembered(policies, request, origin, found, view)
-        else:
-            decision = policy.remembered(origin)
-            if decision is policy.denied and check_request_enabled.receivers:
-                decision = None
-        if decision is None:
-            decision = resolve_decision(
-                question(policies, request, origin, found, view, preflight=False),
-                _checker_answer,
-                _signal_answer_for,
-            )
-        apply_decision(decision, response)
-        if _logs(DEBUG):
-            log_decision(decision, origin, request.path_info)
+            if isinstance(early, Question):
+                early = resolve_decision(early, _checker_answer, _signal_answer_for)
+            answer = answer_early(request, early)
+            if answer is not None:
+                return answer
+        response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
+        pending = after_view(policies, request, found, enabled, early, response, None)
+        if pending is not None:
+            decision = resolve_decision(pending, _checker_answer, _signal_answer_for)
+            after_view(policies, request, found, enabled, None, response, decision)
         return response
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        # 1. Route.
-        policies = registry.current()
-        meta = request.META
-        origin = meta.get(META_ORIGIN)
-        found = policies.every_path or policies.url_policy(request.path_info)
-        # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
-        enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))
-        request._cors_enabled = enabled  # type: ignore[attr-defined]
-        # 2. Before the view: a preflight is answered (unless CORS is off for it), and an
-        # allowed secure request may need its headers replaced for CSRF.
-        early = None
-        method = request.method
-        if origin is not None and (method == "OPTIONS" or policies.replaces_referer):
-            preflight = method == "OPTIONS" and META_REQUEST_METHOD in meta
-            if preflight or (policies.replaces_referer and request.is_secure()):
-                view = view_of_path(request) if views_are_decorated() else None
-                if preflight and view is None and found[2]:  # the common preflight, written out
-                    early = found[1].remembered_preflight(
-                        origin,
-                        meta[META_REQUEST_METHOD],
-                        meta.get(META_REQUEST_HEADERS),
-                        meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
-                    )
-                else:
-                    early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
-                if early is None:
-                    early = await aresolve_decision(
-                        question(policies, request, origin, found, view, preflight=preflight),
-                        _checker_answer_async,
-                        _signal_answer_for,
-                    )
-                if preflight and early.enabled:
-                    if _logs(DEBUG):
-                        log_decision(early, origin, request.path_info)
-                    return answer_preflight(early)
-                if early.allowed and not preflight:
-                    replace_for_csrf(request, origin)
-        # 3. The view.
-        response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
+        policies = registry.compiled or registry.current()
+        found, enabled, early = before_view(policies, request)
         if early is not None:
-            restore_replaced_headers(request)
-        # 4. After the view. The common case is written out: an enabled path, no view
-        # policy, and an answer the policy remembers (Django calls this on every request).
-        view = view_served(request) if origin is not None and views_are_decorated() else None
-        policy = found[1]
-        if view is not None or method == "OPTIONS":
-            decision = remembered(policies, request, origin, found, view)
-        elif not found[2]:
-            decision = None if check_request_enabled.receivers else policy.disabled
-        elif origin is None:
-            decision = policy.no_origin
-        elif policy.private_network:
-            decision = remembered(policies, request, origin, found, view)
-        else:
-            decision = policy.remembered(origin)
-            if decision is policy.denied and check_request_enabled.receivers:
-                decision = None
-        if decision is None:
-            decision = await aresolve_decision(
-                question(policies, request, origin, found, view, preflight=False),
-                _checker_answer_async,
-                _signal_answer_for,
-            )
-        apply_decision(decision, response)
-        if _logs(DEBUG):
-            log_decision(decision, origin, request.path_info)
+            if isinstance(early, Question):
+                early = await aresolve_decision(early, _checker_answer_async, _signal_answer_for)
+            answer = answer_early(request, early)
+            if answer is not None:
+                return answer
+        response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
+        pending = after_view(policies, request, found, enabled, early, response, None)
+        if pending is not None:
+            decision = await aresolve_decision(pending, _checker_answer_async, _signal_answer_for)
+            after_view(policies, request, found, enabled, None, response, decision)
         return response
 
 

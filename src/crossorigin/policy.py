@@ -56,6 +56,7 @@ class Reason(StrEnum):
 
     URL_NOT_ENABLED = "url-not-enabled"
     VIEW_EXEMPT = "view-exempt"
+    REQUEST_DISABLED = "request-disabled"
     NO_ORIGIN = "no-origin"
     ORIGIN_INVALID = "origin-invalid"
     ORIGIN_NOT_ALLOWED = "origin-not-allowed"
@@ -80,6 +81,7 @@ class Reason(StrEnum):
 REASON_SENTENCES: Final = {
     Reason.URL_NOT_ENABLED: "The path is outside CORS_URLS_REGEX and every URL policy, so CORS is off for it.",
     Reason.VIEW_EXEMPT: "The view is marked @cors_exempt, so CORS is off for it.",
+    Reason.REQUEST_DISABLED: "The view or a later middleware set request._cors_enabled to false, so CORS is off for the response.",
     Reason.NO_ORIGIN: "The request has no Origin header (same-origin, or a tool such as curl), so no CORS headers are needed.",
     Reason.ORIGIN_INVALID: "The Origin header is malformed or too long, so it is refused.",
     Reason.ORIGIN_NOT_ALLOWED: "The origin matches no allowed origin, wildcard or regex.",

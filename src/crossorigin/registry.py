@@ -181,25 +181,28 @@ class PolicySet:
         return self.view_policy(index, policy, view), True
 
 
-_current: PolicySet | None = None
+# The policies for the current settings once compiled; None before first use and after a
+# settings change. ``current()`` compiles them when needed; the middleware reads this
+# first (``registry.compiled or registry.current()``) since an attribute costs no call.
+compiled: PolicySet | None = None
 _build_lock: Final = threading.Lock()
 
 
 def current() -> PolicySet:
     """The policies for the current settings, compiled on first use."""
-    policies = _current
+    policies = compiled
     if policies is None:
         policies = _rebuild()
     return policies
 
 
 def _rebuild() -> PolicySet:
-    global _current
+    global compiled
     with _build_lock:
-        if _current is None:
+        if compiled is None:
             _load_urlconf()
-            _current = PolicySet(read_settings(), enforce_checks=fail_closed.checks_are_off())
-        return _current
+            compiled = PolicySet(read_settings(), enforce_checks=fail_closed.checks_are_off())
+        return compiled
 
 
 def _load_urlconf() -> None:
@@ -222,9 +225,9 @@ _OTHER_DEPENDENCIES: Final = frozenset({"ROOT_URLCONF", "INSTALLED_APPS", "SILEN
 
 def reset(setting: str | None = None, **_: Any) -> None:
     """Drop the compiled policies (``setting_changed`` receiver; no argument: always)."""
-    global _current
+    global compiled
     if setting is None or setting.startswith("CORS_") or setting in _OTHER_DEPENDENCIES:
-        _current = None
+        compiled = None
 
 
 # Connected here rather than in AppConfig.ready so the policies follow setting changes
