@@ -124,10 +124,11 @@ class Decision(NamedTuple):
 
 
 K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
-class Memo(Generic[K]):
-    """Remembered decisions, bounded, that forget what stops being asked for.
+class Memo(Generic[K, V]):
+    """Remembered answers (decisions, or a path's URL policy), bounded, that forget what stops being asked for.
 
     Two generations of at most ``max_entries // 2`` each: new answers go into the young
     one; when it is full it becomes the old one and the previous old one is dropped. An
@@ -141,14 +142,14 @@ class Memo(Generic[K]):
 
     def __init__(self, max_entries: int = MEMO_MAX_ENTRIES) -> None:
         self.generation_size = max(1, max_entries // 2)
-        self.young: dict[K, Decision] = {}
-        self.old: dict[K, Decision] = {}
+        self.young: dict[K, V] = {}
+        self.old: dict[K, V] = {}
 
     def __len__(self) -> int:
         return len(self.young) + len(self.old)
 
-    def get(self, key: K) -> Decision | None:
-        """The remembered decision for ``key``, if any."""
+    def get(self, key: K) -> V | None:
+        """The remembered answer for ``key``, if any."""
         found = self.young.get(key)
         if found is None:
             found = self.old.get(key)
@@ -156,7 +157,7 @@ class Memo(Generic[K]):
                 self.put(key, found)
         return found
 
-    def put(self, key: K, decision: Decision) -> None:
+    def put(self, key: K, decision: V) -> None:
         """Remember ``decision`` for ``key``, starting a new generation when this one is full."""
         young = self.young
         if len(young) >= self.generation_size:
@@ -251,9 +252,9 @@ class Policy:
         self.invalid_preflight = self.invalid._replace(preflight=True)
         # What decide() remembers (its docstring says what and why it is safe); read
         # through ``remembered`` and ``remembered_preflight``, written only by decide().
-        self._allowed_memo: Memo[str] = Memo()
-        self._refused_memo: Memo[str] = Memo()
-        self._preflight_memo: Memo[PreflightKey] = Memo()
+        self._allowed_memo: Memo[str, Decision] = Memo()
+        self._refused_memo: Memo[str, Decision] = Memo()
+        self._preflight_memo: Memo[PreflightKey, Decision] = Memo()
 
     def __repr__(self) -> str:
         return f"<Policy {self.name}>"

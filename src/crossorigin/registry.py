@@ -22,9 +22,13 @@ from crossorigin import fail_closed
 from crossorigin.checker import OriginChecker, signature_problem
 from crossorigin.linear_regex import LinearPattern, NeverMatches, compile_linear
 from crossorigin.options import PolicyOptions, linear_problem
-from crossorigin.policy import Decision, Policy, Reason
+from crossorigin.policy import Decision, Memo, Policy, Reason
 from crossorigin.problems import Problem, error
 from crossorigin.settings import CorsSettings, read_settings
+
+# Paths longer than this are routed again on every request rather than remembered, so
+# the memo of paths stays small (two generations of 2,048 paths of 512 characters).
+MAX_REMEMBERED_PATH: Final = 512
 
 
 @dataclass(frozen=True, eq=True)
@@ -128,12 +132,30 @@ class PolicySet:
         self.exempt = Decision(Reason.VIEW_EXEMPT, "view", False, False)
         # The URL policy of every path, (-1, global policy, True), when neither
         # CORS_URL_POLICIES nor CORS_URLS_REGEX tells paths apart; None otherwise.
+        self._paths: Memo[str, tuple[int, Policy, bool]] = Memo()
         self.every_path: tuple[int, Policy, bool] | None = None
         if not self.url_policies and self.urls_regex is None:
             self.every_path = (-1, self.global_policy, True)
 
     def url_policy(self, path: str) -> tuple[int, Policy, bool]:
-        """The URL policy for a path: (index or -1 for global, policy, CORS enabled)."""
+        """The URL policy for a path: (index or -1 for global, policy, CORS enabled).
+
+        Path regexes run in RE2, whose every call costs microseconds, so a path's answer
+        is remembered (bounded, forgetting paths no longer asked for; long paths are not
+        kept). The answer depends on the path alone, so remembering cannot change it.
+        """
+        found = self._paths.get(path)
+        if found is None:
+            found = self._route(path)
+            if len(path) <= MAX_REMEMBERED_PATH:
+                self._paths.put(path, found)
+        return found
+
+    def remembered_paths(self) -> int:
+        """How many paths' URL policies are remembered now (for tests and diagnostics)."""
+        return len(self._paths)
+
+    def _route(self, path: str) -> tuple[int, Policy, bool]:
         for index, (pattern, policy, _overrides) in enumerate(self.url_policies):
             if pattern.match(path):
                 return index, policy, True
