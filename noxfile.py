@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +22,8 @@ nox.options.envdir = os.environ.get("CROSSORIGIN_NOX_ENVDIR", ".nox")
 # The tested matrix: (Python, Django) -> the Django requirement. README's table mirrors it.
 MATRIX = {
     ("3.11", "5.2"): "Django>=5.2,<5.3",
+    ("3.12", "5.2"): "Django>=5.2,<5.3",
+    ("3.12", "6.0"): "Django>=6.0,<6.1",
     ("3.13", "6.0"): "Django>=6.0,<6.1",
     ("3.13", "6.1"): "Django>=6.1,<6.2",
     ("3.14", "6.0"): "Django>=6.0,<6.1",
@@ -81,6 +84,51 @@ def tests(session: nox.Session, django: str) -> None:
         "sys.exit(0 if '/site-packages/crossorigin/' in f else f'crossorigin came from {f}, not the wheel')",
     )
     session.run(*PYTEST, "-m", "not browser", *session.posargs, env=WARNINGS_ARE_ERRORS)
+
+
+# The platforms Django runs on, and whether pip finds a wheel of every runtime dependency
+# there (True) or must build one from source (False: google-re2 publishes no musllinux
+# and no free-threaded wheels). docs/installation.md's table mirrors this
+# (tests/test_platforms.py); `nox -s platforms` proves it against the package index.
+# name -> (pip --platform tags, --abi suffix ("t": free-threaded), Pythons, has wheels).
+PLATFORMS = {
+    "Linux x86_64 (glibc 2.28+, manylinux)": (("manylinux_2_28_x86_64",), "", ("3.11", "3.12", "3.13", "3.14"), True),
+    "Linux aarch64 (glibc 2.28+, manylinux)": (("manylinux_2_28_aarch64",), "", ("3.11", "3.12", "3.13", "3.14"), True),
+    "macOS 13+ Apple silicon": (("macosx_13_0_arm64",), "", ("3.11", "3.12", "3.13", "3.14"), True),
+    "macOS 13+ Intel": (("macosx_13_0_x86_64",), "", ("3.11", "3.12", "3.13", "3.14"), True),
+    "Windows x86_64": (("win_amd64",), "", ("3.11", "3.12", "3.13", "3.14"), True),
+    "Windows ARM64": (("win_arm64",), "", ("3.11", "3.12", "3.13", "3.14"), True),
+    "Linux x86_64 (musl: Alpine, musllinux)": (("musllinux_1_2_x86_64", "musllinux_1_1_x86_64"), "", ("3.11", "3.12", "3.13", "3.14"), False),
+    "Linux aarch64 (musl: Alpine, musllinux)": (("musllinux_1_2_aarch64", "musllinux_1_1_aarch64"), "", ("3.11", "3.12", "3.13", "3.14"), False),
+    "Free-threaded CPython (3.13t, 3.14t), Linux x86_64": (("manylinux_2_28_x86_64",), "t", ("3.13", "3.14"), False),
+}
+
+
+@nox.session(python=HOST_PYTHON)
+def platforms(session: nox.Session) -> None:
+    """Ask pip, platform by platform, whether every runtime dependency installs from wheels alone.
+
+    Needs the package index (PyPI); nothing is installed (--dry-run into a scratch target).
+    """
+    import tomllib
+
+    dependencies = tomllib.loads(Path("pyproject.toml").read_text())["project"]["dependencies"]
+    target = session.create_tmp()
+    wrong = []
+    for name, (tags, abi, pythons, expected) in PLATFORMS.items():
+        for python in pythons:
+            command = [f"{session.bin}/python", "-m", "pip", "install", "--dry-run", "--quiet", "--only-binary=:all:", "--ignore-installed"]
+            command += [f"--platform={tag}" for tag in tags]
+            command += [f"--python-version={python}", f"--target={target}/{python}"]
+            if abi:
+                command += [f"--abi=cp{python.replace('.', '')}{abi}"]
+            # Not session.run: a refusal here is an answer, not a failure of the session.
+            found = subprocess.run(command + dependencies, capture_output=True, check=False).returncode == 0
+            session.log(f"{name}, Python {python}: {'wheels' if found else 'NO wheel for some dependency'}")
+            if found != expected:
+                wrong.append(f"{name}, Python {python}: expected {'wheels' if expected else 'no wheel'}")
+    if wrong:
+        session.error("docs/installation.md is wrong; update PLATFORMS and the page:\n  " + "\n  ".join(wrong))
 
 
 @nox.session(python=HOST_PYTHON)
