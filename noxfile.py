@@ -97,8 +97,18 @@ PLATFORMS = {
     "macOS 13+ Apple silicon": (("macosx_13_0_arm64",), "", ("3.11", "3.12", "3.13", "3.14"), True),
     "macOS 13+ Intel": (("macosx_13_0_x86_64",), "", ("3.11", "3.12", "3.13", "3.14"), True),
     "Windows x86_64": (("win_amd64",), "", ("3.11", "3.12", "3.13", "3.14"), True),
-    "Linux x86_64 (musl: Alpine, musllinux)": (("musllinux_1_2_x86_64", "musllinux_1_1_x86_64"), "", ("3.11", "3.12", "3.13", "3.14"), False),
-    "Linux aarch64 (musl: Alpine, musllinux)": (("musllinux_1_2_aarch64", "musllinux_1_1_aarch64"), "", ("3.11", "3.12", "3.13", "3.14"), False),
+    "Linux x86_64 (musl: Alpine, musllinux)": (
+        ("musllinux_1_2_x86_64", "musllinux_1_1_x86_64"),
+        "",
+        ("3.11", "3.12", "3.13", "3.14"),
+        False,
+    ),
+    "Linux aarch64 (musl: Alpine, musllinux)": (
+        ("musllinux_1_2_aarch64", "musllinux_1_1_aarch64"),
+        "",
+        ("3.11", "3.12", "3.13", "3.14"),
+        False,
+    ),
     "Free-threaded CPython (3.13t, 3.14t), Linux x86_64": (("manylinux_2_28_x86_64",), "t", ("3.13", "3.14"), False),
 }
 
@@ -116,7 +126,16 @@ def platforms(session: nox.Session) -> None:
     wrong = []
     for name, (tags, abi, pythons, expected) in PLATFORMS.items():
         for python in pythons:
-            command = [f"{session.bin}/python", "-m", "pip", "install", "--dry-run", "--quiet", "--only-binary=:all:", "--ignore-installed"]
+            command = [
+                f"{session.bin}/python",
+                "-m",
+                "pip",
+                "install",
+                "--dry-run",
+                "--quiet",
+                "--only-binary=:all:",
+                "--ignore-installed",
+            ]
             command += [f"--platform={tag}" for tag in tags]
             command += [f"--python-version={python}", f"--target={target}/{python}"]
             if abi:

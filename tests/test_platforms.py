@@ -53,7 +53,7 @@ def test_every_platform_is_checked_on_every_python_of_the_matrix_that_has_it() -
 
 def test_the_page_named_by_the_error_is_the_installation_page_of_the_docs() -> None:
     urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
-    assert INSTALLATION_PAGE == urls["Documentation"] + "installation/"
+    assert urls["Documentation"] + "installation/" == INSTALLATION_PAGE
     assert (ROOT / "docs" / "installation.md").exists()
 
 
