@@ -174,6 +174,22 @@ def test_readme_links_into_the_docs_use_the_documentation_url() -> None:
     assert all(link.startswith((docs, source)) for link in ours), ours
 
 
+# -- the metadata pip shows ----------------------------------------------------------------
+
+
+def test_the_license_is_an_spdx_expression_only() -> None:
+    """License-Expression (PEP 639), which pip >= 25.1 shows; setuptools refuses it beside a license classifier."""
+    assert project()["license"] == "MIT"
+    assert not [c for c in project()["classifiers"] if c.startswith("License ::")]  # type: ignore[attr-defined]
+    assert project()["license-files"] == ["LICENSE"]
+
+
+def test_pip_show_has_a_home_page() -> None:
+    """pip show prints the Homepage URL as Home-page; without one the line is empty."""
+    urls: dict[str, str] = project()["urls"]  # type: ignore[assignment]
+    assert urls["Homepage"] == urls["Source"]
+
+
 # -- the changelog in the docs site -----------------------------------------------------
 
 
