@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +23,8 @@ nox.options.envdir = os.environ.get("CROSSORIGIN_NOX_ENVDIR", ".nox")
 # The tested matrix: (Python, Django) -> the Django requirement. README's table mirrors it.
 MATRIX = {
     ("3.11", "5.2"): "Django>=5.2,<5.3",
+    ("3.12", "5.2"): "Django>=5.2,<5.3",
+    ("3.12", "6.0"): "Django>=6.0,<6.1",
     ("3.13", "6.0"): "Django>=6.0,<6.1",
     ("3.13", "6.1"): "Django>=6.1,<6.2",
     ("3.14", "6.0"): "Django>=6.0,<6.1",
@@ -81,6 +85,85 @@ def tests(session: nox.Session, django: str) -> None:
         "sys.exit(0 if '/site-packages/crossorigin/' in f else f'crossorigin came from {f}, not the wheel')",
     )
     session.run(*PYTEST, "-m", "not browser", *session.posargs, env=WARNINGS_ARE_ERRORS)
+
+
+# The platforms Django runs on, and whether pip finds a wheel of every runtime dependency
+# there ("") or must build one from source (its name: google-re2 publishes no musllinux
+# and no free-threaded wheels). docs/installation.md's table mirrors this
+# (tests/test_platforms.py); `nox -s platforms` proves it against the package index.
+# name -> (pip --platform tags, --abi suffix ("t": free-threaded), Pythons, package built).
+PLATFORMS = {
+    "Linux x86_64 (glibc 2.28+, manylinux)": (("manylinux_2_28_x86_64",), "", ("3.11", "3.12", "3.13", "3.14"), ""),
+    "Linux aarch64 (glibc 2.28+, manylinux)": (("manylinux_2_28_aarch64",), "", ("3.11", "3.12", "3.13", "3.14"), ""),
+    "macOS 13+ Apple silicon": (("macosx_13_0_arm64",), "", ("3.11", "3.12", "3.13", "3.14"), ""),
+    "macOS 13+ Intel": (("macosx_13_0_x86_64",), "", ("3.11", "3.12", "3.13", "3.14"), ""),
+    "Windows x86_64": (("win_amd64",), "", ("3.11", "3.12", "3.13", "3.14"), ""),
+    "Linux x86_64 (musl: Alpine, musllinux)": (
+        ("musllinux_1_2_x86_64", "musllinux_1_1_x86_64"),
+        "",
+        ("3.11", "3.12", "3.13", "3.14"),
+        "google-re2",
+    ),
+    "Linux aarch64 (musl: Alpine, musllinux)": (
+        ("musllinux_1_2_aarch64", "musllinux_1_1_aarch64"),
+        "",
+        ("3.11", "3.12", "3.13", "3.14"),
+        "google-re2",
+    ),
+    "Free-threaded CPython (3.13t, 3.14t), Linux x86_64": (
+        ("manylinux_2_28_x86_64",),
+        "t",
+        ("3.13", "3.14"),
+        "google-re2",
+    ),
+}
+
+
+@nox.session(python=HOST_PYTHON)
+def platforms(session: nox.Session) -> None:
+    """Ask pip, platform by platform, whether every runtime dependency installs from wheels alone.
+
+    Needs the package index (PyPI); nothing is installed (--dry-run). A platform without
+    wheels must miss exactly the package PLATFORMS names, so a pip that rejects its
+    arguments cannot pass for "no wheel".
+    """
+    import tomllib
+    from concurrent.futures import ThreadPoolExecutor
+
+    session.install("pip>=25.1")
+    dependencies = tomllib.loads(Path("pyproject.toml").read_text())["project"]["dependencies"]
+    target = session.create_tmp()
+    cases = [
+        (name, python, tags, abi, builds)
+        for name, (tags, abi, pythons, builds) in PLATFORMS.items()
+        for python in pythons
+    ]
+
+    def missing(case: tuple[str, str, tuple[str, ...], str, str]) -> str:
+        """'' when every dependency has a wheel, else the package pip found none of."""
+        name, python, tags, abi, _ = case
+        command = [f"{session.bin}/python", "-m", "pip", "install", "--dry-run", "--only-binary=:all:"]
+        command += [f"--platform={tag}" for tag in tags]
+        command += [f"--python-version={python}", f"--target={target}/{name}-{python}"]
+        if abi:
+            command += [f"--abi=cp{python.replace('.', '')}{abi}"]
+        # Not session.run: a refusal here is an answer, not a failure of the session.
+        result = subprocess.run(command + dependencies, capture_output=True, text=True, check=False)
+        if result.returncode == 0:
+            return ""
+        found = re.search(r"No matching distribution found for ([A-Za-z0-9_.-]+)", result.stderr)
+        return found.group(1) if found else "(pip failed: " + result.stderr.strip().splitlines()[-1] + ")"
+
+    # The questions wait on the index, not on the CPU: asked side by side.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(missing, cases))
+    wrong = []
+    for (name, python, _, _, builds), lacking in zip(cases, answers, strict=True):
+        session.log(f"{name}, Python {python}: " + (f"no wheel of {lacking}" if lacking else "wheels"))
+        if lacking != builds:
+            wrong.append(f"{name}, Python {python}: expected {f'no wheel of {builds}' if builds else 'wheels'}")
+    if wrong:
+        session.error("docs/installation.md is wrong; update PLATFORMS and the page:\n  " + "\n  ".join(wrong))
 
 
 @nox.session(python=HOST_PYTHON)

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The Pythons of the test matrix that this machine may not have (3.13 and 3.14).
+# The Pythons of the test matrix that this machine may not have (3.12, 3.13 and 3.14).
 #
 #   scripts/pythons.sh run 3.13 CMD...   run CMD (from the checkout) where python3.13 exists
 #   scripts/pythons.sh root 3.14         build (or reuse) the Debian root for 3.14; print its path
 #   scripts/pythons.sh clean             delete the cached roots
 #
-# If this machine has a working python3.X, `run` simply runs CMD here. Otherwise it uses
+# If this machine has a working python3.X, `run` simply runs CMD here. Python 3.12 comes
+# from pyenv (~/.pyenv/versions/3.12.*, as on the CI image): `run` puts it first on PATH,
+# and stops with an error when it is missing, so its cells never pass by not running.
+# For 3.13 and 3.14 it otherwise uses
 # a minimal Debian root made by debootstrap from the mirror the host's apt already uses
 # (Debian 13 "trixie" has 3.13; testing, built with debootstrap's `sid` script, has
 # 3.14) and runs CMD in it with chroot. Inside the root:
@@ -33,6 +36,20 @@ CHECKOUT=$(cd "$(dirname "$0")/.." && pwd)
 LOGS=${TMPDIR:-/tmp}
 SUDO=()
 [ "$(id -u)" = 0 ] || SUDO=(sudo)
+
+# Pythons taken from pyenv rather than from a Debian root.
+PYENV_PYTHONS=" 3.12 "
+
+# The bin folder of pyenv's newest $1.x, or a loud error naming what is missing.
+pyenv_bin() {
+  local pyenv=${PYENV_ROOT:-$HOME/.pyenv} dir
+  dir=$(ls -d "$pyenv/versions/$1".*/bin 2>/dev/null | sort -V | tail -n1)
+  if [ -z "$dir" ] || [ ! -x "$dir/python$1" ]; then
+    echo "error: Python $1 is missing: the test matrix needs it from pyenv ($pyenv/versions/$1.*). Install it with: pyenv install $1" >&2
+    exit 1
+  fi
+  echo "$dir"
+}
 
 # The Debian suite (and debootstrap script) that provides each Python.
 suite_for() {
@@ -135,6 +152,11 @@ case ${1:-} in
     if host_has "$version"; then
       cd "$CHECKOUT"
       exec "$@"
+    fi
+    if [[ $PYENV_PYTHONS == *" $version "* ]]; then
+      bin=$(pyenv_bin "$version")
+      cd "$CHECKOUT"
+      PATH="$bin:$PATH" exec "$@"
     fi
     run_in_root "$version" "$@"
     ;;

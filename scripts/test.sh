@@ -2,9 +2,10 @@
 # `make test`: everything CI runs, from a fresh checkout, one numbered step at a time.
 #   lint (ruff, mypy --strict); build (sdist and wheel, twine check, their file lists);
 #   the whole suite on every cell of the matrix (noxfile.py's MATRIX): on the host's
-#   Python 3.11 from the source tree with the browsers and coverage, and on Python 3.13
-#   and 3.14 against the built wheel in the Pythons of scripts/pythons.sh; then the
-#   coverage floor, the docs site, fuzzing and the benchmark smoke run.
+#   Python 3.11 from the source tree with the browsers and coverage, and on Python 3.12,
+#   3.13 and 3.14 against the built wheel in the Pythons of scripts/pythons.sh; then the
+#   coverage floor, the docs site, the platforms' wheels, fuzzing and the benchmark
+#   smoke run.
 #   scripts/test.sh --fast   the quick loop (`make test-fast`): the host cell without
 #                            browsers, fuzzing or the other cells
 # Arguments after the options go to pytest (e.g. scripts/test.sh -- -k csrf).
@@ -48,6 +49,7 @@ else
   steps+=("3.11|coverage|coverage floor of the Python 3.11 cell")
   while IFS= read -r cell; do steps+=("$cell: the wheel"); done < <(tail -n +2 <<<"$cells")
   steps+=("3.11|docs|docs: mkdocs --strict")
+  steps+=("3.11|platforms|platforms: a wheel of every dependency, per platform (PyPI)")
   steps+=("3.11|fuzz|fuzz: atheris, 20 s a target")
   steps+=("3.11|bench_smoke|benchmark smoke run")
 fi

@@ -212,3 +212,14 @@ def test_odd_attributes_on_a_view_function_do_not_break_the_lookup() -> None:
     assert view_overrides(view) is None
     view.view_class = object  # type: ignore[attr-defined]
     assert view_overrides(view) is None
+
+
+def test_cors_explain_names_an_api_view_by_its_function(settings: Any) -> None:
+    from crossorigin.explain import explain
+
+    settings.ROOT_URLCONF = "tests.policy_urls"
+    result = explain("https://example.com", "/drf/above/")
+    assert result.view == "tests.policy_views.above_api_view"
+    assert result.policy_source.startswith("@cors_policy on tests.policy_views.above_api_view")
+    undecorated = explain("https://example.com", "/drf/undecorated/")
+    assert undecorated.view == "tests.policy_views.undecorated_api_view"

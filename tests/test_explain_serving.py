@@ -323,3 +323,71 @@ def test_explanation_agrees_with_the_server(settings: Any, scenario: Scenario) -
 
 def _acao(item: RequestExplanation) -> str | None:
     return {name.lower(): value for name, value in item.response_headers}.get("access-control-allow-origin")
+
+
+# -- a POST to a URL without its slash: as the server answers it -----------------------
+
+
+def _client_answer(method: str, path: str) -> Any:
+    client = Client(raise_request_exception=False)
+    return client.generic(method, path, data="x=1", content_type="text/plain", HTTP_ORIGIN=ORIGIN, HTTP_HOST=HOST)
+
+
+def test_a_post_without_its_slash_under_debug_is_the_500_the_server_answers(settings: Any) -> None:
+    settings.MIDDLEWARE = [CORS, COMMON]
+    settings.DEBUG = True
+    response = _client_answer("POST", "/api/items")
+    assert response.status_code == 500
+    result = explain(ORIGIN, "/api/items", method="POST", headers=[("content-type", "text/plain")])
+    assert result.actual.answer is not None
+    assert result.actual.answer.status == response.status_code
+    assert result.actual.answer.answered_by == COMMON
+    assert not result.allowed
+    assert any("with DEBUG = True it raises RuntimeError (a 500)" in note for note in result.notes)
+    status, out = text(ORIGIN, "/api/items", "--method", "POST", "--header", "content-type: text/plain")
+    assert status == 1
+    assert out.rstrip().splitlines()[-1].startswith(f"FAILS: the server answers 500 from {COMMON}, which raised")
+    assert "ALLOWED:" not in out
+
+
+def test_a_post_without_its_slash_without_debug_is_the_301_that_drops_the_body(settings: Any) -> None:
+    settings.MIDDLEWARE = [CORS, COMMON]
+    settings.DEBUG = False
+    response = _client_answer("POST", "/api/items")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/api/items/"
+    result = explain(ORIGIN, "/api/items", method="POST", headers=[("content-type", "text/plain")])
+    assert result.actual.answer is not None
+    assert (result.actual.answer.status, result.actual.answer.location) == (301, response.headers["Location"])
+    assert result.redirected is not None
+    assert (result.redirected.method, result.redirected.headers) == ("GET", ())
+    assert any("the POST becomes a GET and its body is dropped" in h.message for h in result.hints)
+    assert not any("raises RuntimeError" in note for note in result.notes)
+
+
+# -- no "ok" above a refusal ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("middleware", "debug", "args"),
+    [
+        ((COMMON, CORS), False, ("/api/items",)),  # the redirect goes out without CORS headers
+        ((CORS, COMMON), True, ("/api/items", "--method", "POST", "--header", "content-type: text/plain")),
+    ],
+    ids=["misplaced-middleware", "post-under-debug"],
+)
+def test_no_ok_line_stands_above_a_refusal(settings: Any, middleware: tuple[str, ...], debug: bool, args: tuple[str, ...]) -> None:
+    settings.MIDDLEWARE = list(middleware)
+    settings.DEBUG = debug
+    status, out = text(ORIGIN, *args)
+    assert status == 1
+    assert "[ok" not in out, out
+    assert "[--  ] result: allowed-exact" in out
+    assert "CorsMiddleware's decision, which is not what the browser gets" in out
+
+
+def test_an_allowed_request_still_shows_its_ok_steps(settings: Any) -> None:
+    settings.MIDDLEWARE = [CORS, COMMON]
+    status, out = text(ORIGIN, "/api/items/")
+    assert status == 0
+    assert "[ok  ] result: allowed-exact" in out

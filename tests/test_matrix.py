@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -55,3 +57,30 @@ def test_readme_table_shows_the_matrix_cells() -> None:
         django, marks = row
         shown |= {(python, django) for python, mark in zip(pythons, marks.split("|"), strict=True) if mark.strip()}
     assert shown == matrix_cells()
+
+
+def test_pythons_sh_knows_where_every_matrix_python_comes_from() -> None:
+    script = (REPOSITORY / "scripts" / "pythons.sh").read_text()
+    pyenv = re.search(r'^PYENV_PYTHONS=" (.*) "$', script, re.MULTILINE)
+    assert pyenv
+    roots = set(re.findall(r"^    (3\.\d+)\) echo ", script, re.MULTILINE))
+    # 3.11 is the host's own (noxfile.HOST_PYTHON).
+    assert {python for python, _ in matrix_cells()} <= {"3.11", *pyenv.group(1).split(), *roots}
+
+
+def test_pythons_sh_fails_loudly_when_pyenv_lacks_3_12(tmp_path: Path) -> None:
+    """A missing Python 3.12 stops the run with an error; its cells never pass by not running."""
+    if shutil.which("python3.12", path="/usr/bin:/bin"):
+        # Here the system's own 3.12 is used, not pyenv's: nothing is missing.
+        return
+    result = subprocess.run(
+        ["bash", str(REPOSITORY / "scripts" / "pythons.sh"), "run", "3.12", "python3.12", "-V"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYENV_ROOT": str(tmp_path / "no-pyenv")},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "error: Python 3.12 is missing" in result.stderr
+    assert "pyenv install 3.12" in result.stderr

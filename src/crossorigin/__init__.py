@@ -1,3 +1,10 @@
 """django-crossorigin: CORS for Django, compiled once, checked at start-up, explainable."""
 
-__version__ = "1.0.0"
+# A development version until the release is made (docs/releasing.md): the docs and the
+# changelog say "not on PyPI yet" for as long as it ends in .devN (tests/test_release.py).
+__version__ = "1.0.0.dev0"
+
+# Before anything else: where the regex engine is missing, say so in one line at start-up.
+from crossorigin.platform_check import require_re2
+
+require_re2()

@@ -42,7 +42,9 @@ def name_of(view: Any) -> str:
     view = getattr(view, "view_class", None) or getattr(view, "cls", None) or view
     module = getattr(view, "__module__", "")
     name = getattr(view, "__qualname__", None) or getattr(view, "__name__", None) or repr(view)
-    if "<locals>" in str(name):  # DRF's @api_view class: its __name__ is the function's
+    if name == _DRF_WRAPPED or "<locals>" in str(name):
+        # DRF's @api_view builds a class named WrappedAPIView and gives it the function's
+        # __name__ (not its __qualname__): name it by the function the project wrote.
         name = getattr(view, "__name__", name)
     return f"{module}.{name}" if module else str(name)
 

@@ -90,6 +90,11 @@ class CorsSettings:
     problems: tuple[Problem, ...] = field(default=(), compare=False)
 
 
+def old_name(name: str) -> str | None:
+    """The name django-cors-headers used for ``name`` before 3.5, if it had another."""
+    return next((old for old, new in RENAMED.items() if new == name), None)
+
+
 def read_settings(source: Any = None) -> CorsSettings:
     """Read and validate the CORS settings from ``source`` (Django's settings by default)."""
     return _Reader(django_settings if source is None else source).read()
@@ -106,7 +111,7 @@ class _Reader:
     def first(self, name: str) -> tuple[str, object]:
         """The value under ``name``, or under its old alias if only that is set."""
         value = self.get(name)
-        old = next((o for o, new in RENAMED.items() if new == name), None)
+        old = old_name(name)
         old_value = _MISSING if old is None else self.get(old)
         if old is not None and old_value is not _MISSING:
             if value is _MISSING:

@@ -26,10 +26,10 @@ from crossorigin.explain.deciding import Asked, decide
 from crossorigin.explain.following import MAX_REDIRECTS, through_middleware
 from crossorigin.explain.hints import LooseOrigin, loose_origin, near_miss_hints, origin_candidates, origin_differences
 from crossorigin.explain.model import JSON_VERSION, Explanation, Hint, RequestExplanation, Step
-from crossorigin.explain.naming import describe_policy, raw, setting_name
+from crossorigin.explain.naming import describe_policy, raw, setting_name, view_name
 from crossorigin.explain.notes import COMMON_MIDDLEWARE, path_notes, request_notes, settings_notes
 from crossorigin.explain.query import ExplainArgumentError, Query, default_host, parse_headers, parse_method, parse_path
-from crossorigin.explain.resolving import Resolved, resolve_path, view_name
+from crossorigin.explain.resolving import Resolved, resolve_path
 from crossorigin.explain.responses import request_explanation
 from crossorigin.explain.serving import default_scheme, request_url
 from crossorigin.registry import ViewOverrides
@@ -158,7 +158,7 @@ def explain(
                 "Remove @cors_exempt or give it @cors_policy(...).",
             )
         )
-    notes.extend(path_notes(path, resolved, middleware_list, problems))
+    notes.extend(path_notes(path, resolved, middleware_list, problems, method))
     notes.extend(asked_notes)
     notes.extend(settings_notes(policies, view))
     notes.extend(request_notes(method, credentials, match, middleware_list, actual_item))

@@ -161,6 +161,10 @@ def _preflight_failures(answer: ServerAnswer) -> list[str]:
 
 
 def _actual_failures(answer: ServerAnswer) -> list[str]:
+    if answer.raised is not None and answer.status >= 500:
+        # CommonMiddleware under DEBUG refusing to redirect a POST, for one: whatever
+        # headers the error carries, the request fails before it reaches the view.
+        return [f"the server answers {answer.status} from {answer.answered_by}, which raised, before the view"]
     if moved_above(answer) is None:
         return []
     what = "a redirect" if answer.is_redirect else "a response"

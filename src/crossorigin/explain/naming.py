@@ -10,8 +10,16 @@ a URL policy or a view's ``@cors_policy`` set an option; ``decision_sentence`` s
 
 from __future__ import annotations
 
+from django.urls import ResolverMatch
+
+from crossorigin.decorators import name_of
 from crossorigin.policy import Decision, Reason
 from crossorigin.registry import PolicySet, ViewOverrides
+
+
+def view_name(match: ResolverMatch | None) -> str | None:
+    """The view a path reaches, named as the decorators name it (a DRF ``@api_view`` by its function)."""
+    return None if match is None else name_of(match.func)
 
 
 def describe_policy(policies: PolicySet, path: str, view: ViewOverrides | None) -> str:

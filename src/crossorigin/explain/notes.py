@@ -20,15 +20,27 @@ from crossorigin.problems import Level, Problem
 from crossorigin.registry import PolicySet, ViewOverrides
 
 COMMON_MIDDLEWARE: Final = "django.middleware.common.CommonMiddleware"
+# The methods CommonMiddleware refuses to redirect under DEBUG, as their body would be lost.
+_BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 
 
-def path_notes(path: str, resolved: Resolved, middleware: Sequence[str], problems: Sequence[Problem]) -> list[str]:
+def path_notes(
+    path: str, resolved: Resolved, middleware: Sequence[str], problems: Sequence[Problem], method: str = "GET"
+) -> list[str]:
     if resolved.match is not None:
         return []
     if resolved.slash_match is None:
         return [f"{path!r} does not resolve to a view (a 404); the CORS headers still apply to the 404 response."]
     note = f"{path!r} resolves only with a trailing slash ({path + '/'!r}). "
-    if COMMON_MIDDLEWARE in middleware and getattr(settings, "APPEND_SLASH", True):
+    appends = COMMON_MIDDLEWARE in middleware and getattr(settings, "APPEND_SLASH", True)
+    if appends and settings.DEBUG and method in _BODY_METHODS:
+        # CommonMiddleware.get_full_path_with_slash: a redirect would lose the body.
+        note += (
+            f"CommonMiddleware cannot redirect a {method} there without losing its body, so with DEBUG = True it "
+            "raises RuntimeError (a 500); with DEBUG = False it redirects with a 301, which the browser follows "
+            "as a GET without the body. Call the URL with the slash. "
+        )
+    elif appends:
         below = any(p.id == "crossorigin.I045" and COMMON_MIDDLEWARE in p.msg for p in problems)
         note += "CommonMiddleware redirects the request there (APPEND_SLASH), " + (
             "and as CorsMiddleware sits below it the redirect has no CORS headers. "

@@ -4,7 +4,7 @@ The policy a request gets can depend on its view (``@cors_policy``, ``@cors_exem
 and an actual request and its preflight do not always reach the same one: the
 middleware answers a preflight with the policy of ``path + '/'`` when only that
 resolves, while an actual request gets the view of an exact match only. This module
-keeps those two answers side by side and names the view for the output.
+keeps those two answers side by side (``naming.view_name`` names the view).
 """
 
 from __future__ import annotations
@@ -44,15 +44,3 @@ def _resolve(path: str) -> ResolverMatch | None:
         return resolve(path)
     except Resolver404:
         return None
-
-
-def view_name(match: ResolverMatch | None) -> str | None:
-    """A dotted name for the view a match points at."""
-    if match is None:
-        return None
-    func = match.func
-    cls = getattr(func, "view_class", None) or getattr(func, "cls", None)
-    target = cls or func
-    module = getattr(target, "__module__", "")
-    name = getattr(target, "__qualname__", None) or match._func_path
-    return f"{module}.{name}" if module else str(name)

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from crossorigin.explain import ExplainArgumentError, Explanation, RequestExplanation, explain, parse_headers
-from crossorigin.explain.serving import CORS, VIEW
+from crossorigin.explain.serving import CORS, VIEW, ServerAnswer
 
 EXIT_ALLOWED = 0
 EXIT_REFUSED = 1
@@ -128,13 +128,19 @@ class Command(BaseCommand):
         if result.notes:
             lines.extend(["", "Notes:"])
             lines.extend(f"  - {note}" for note in result.notes)
-        verdict = (
-            style.SUCCESS("ALLOWED: a script on the origin can make this request and read the response.")
-            if result.allowed
-            else style.ERROR(
+        failed = _server_error(result)
+        if result.allowed:
+            verdict = style.SUCCESS("ALLOWED: a script on the origin can make this request and read the response.")
+        elif failed is not None:
+            raised = (failed.raised or "").split(":", 1)[0]
+            verdict = style.ERROR(
+                f"FAILS: the server answers {failed.status} from {failed.answered_by}, which raised {raised}, "
+                "before the view: a script on the origin gets that error, not the view's response."
+            )
+        else:
+            verdict = style.ERROR(
                 "REFUSED: the browser will not let a script on the origin read the response." + _why(result)
             )
-        )
         lines.extend(["", verdict])
         return "\n".join(lines)
 
@@ -142,8 +148,13 @@ class Command(BaseCommand):
         style = self.style
         lines = [style.MIGRATE_HEADING(f"{title}: {item.method} {item.path}")]
         lines.extend(f"  > {name}: {value}" for name, value in item.request_headers)
+        if item.failures and any(step.ok for step in item.steps):
+            # The decision passed, but the browser still blocks what the server sends: no
+            # "ok" may stand above a refusal, so the passed steps are shown as not deciding.
+            lines.append("  CorsMiddleware's decision, which is not what the browser gets (see 'browser:' below):")
         for step in item.steps:
-            mark = {True: style.SUCCESS("ok  "), False: style.ERROR("FAIL"), None: "--  "}[step.ok]
+            ok = None if item.failures and step.ok else step.ok
+            mark = {True: style.SUCCESS("ok  "), False: style.ERROR("FAIL"), None: "--  "}[ok]
             lines.append(f"  [{mark}] {step.check}: {step.detail}")
         answer = item.answer
         if answer is not None and answer.answered_by not in (CORS, VIEW):
@@ -159,10 +170,22 @@ class Command(BaseCommand):
                 lines.append("  < (no CORS headers)")
             lines.extend(f"  < {name}: {value}" for name, value in item.response_headers)
         if item.failures:
-            lines.extend(f"  browser: {style.ERROR('blocked')}: {failure}" for failure in item.failures)
+            # A middleware that raised fails the request itself; the browser blocks the rest.
+            label = "fails" if answer is not None and answer.raised is not None and answer.status >= 500 else "blocked"
+            lines.extend(f"  browser: {style.ERROR(label)}: {failure}" for failure in item.failures)
         else:
             lines.append(f"  browser: {style.SUCCESS('passes')} the CORS check")
         return lines
+
+
+def _server_error(result: Explanation) -> ServerAnswer | None:
+    """The error the server answers the request with, when a middleware raised before the view."""
+    while result.redirected is not None:
+        result = result.redirected
+    if result.preflight is not None and not result.preflight.readable:
+        return None
+    answer = result.actual.answer
+    return answer if answer is not None and answer.raised is not None and answer.status >= 500 else None
 
 
 def _why(result: Explanation) -> str:
