@@ -121,7 +121,7 @@ async def aview(request: HttpRequest) -> HttpResponse:
 
 def make_store(rows: int) -> OriginStore:
     fill(rows)
-    store = OriginStore(store_module._stamp_cache, 3600.0, load_from_database)
+    store = OriginStore(store_module.read_version, 3600.0, load_from_database)
     store.get()
     return store
 
@@ -151,7 +151,7 @@ def timed_batch(mode: str, middleware: Any, requests: list[HttpRequest], expecte
 
 def small_store(pattern: str) -> OriginStore:
     """A store holding one origin (or one pattern), as if the table had one row."""
-    store = OriginStore(store_module._stamp_cache, 3600.0, load_from_database)
+    store = OriginStore(store_module.read_version, 3600.0, load_from_database)
     store._compiled = store_module.compile_origins([pattern], credentials=False, stamp="one")
     return store
 

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.test import AsyncClient, override_settings
 
 from crossorigin import registry
-from crossorigin.checker import OriginChecker, is_async_callable
+from crossorigin.checker import OriginChecker, is_async_callable, request_host
 from crossorigin.checks import check_settings
 from crossorigin.testing import preflight
 from tests.conftest import Send
@@ -277,6 +277,9 @@ class Clock:
         return self.now
 
 
+HOST = "app.example"  # the Host header: part of the default cache key
+
+
 def counting_checker(answers: dict[str, bool]) -> tuple[OriginChecker, list[str], Clock]:
     asked: list[str] = []
     clock = Clock()
@@ -290,22 +293,22 @@ def counting_checker(answers: dict[str, bool]) -> tuple[OriginChecker, list[str]
 
 def test_positive_answers_are_cached_until_they_expire() -> None:
     checker, asked, clock = counting_checker({"https://a.example": True})
-    assert checker.check("https://a.example", None)
-    assert checker.check("https://a.example", None)
+    assert checker.check("https://a.example", HOST)
+    assert checker.check("https://a.example", HOST)
     assert asked == ["https://a.example"]
     clock.now += 29.9
-    assert checker.check("https://a.example", None)
+    assert checker.check("https://a.example", HOST)
     assert asked == ["https://a.example"]
     clock.now += 0.1  # 30 s after the answer: expired
     assert checker.cached_origins() == []
-    assert checker.check("https://a.example", None)
+    assert checker.check("https://a.example", HOST)
     assert asked == ["https://a.example", "https://a.example"]
 
 
 def test_negative_answers_are_never_cached() -> None:
     checker, asked, _clock = counting_checker({})
-    assert not checker.check("https://b.example", None)
-    assert not checker.check("https://b.example", None)
+    assert not checker.check("https://b.example", HOST)
+    assert not checker.check("https://b.example", HOST)
     assert asked == ["https://b.example", "https://b.example"]
     assert checker.cached_origins() == []
 
@@ -313,13 +316,13 @@ def test_negative_answers_are_never_cached() -> None:
 def test_the_cache_is_bounded_and_drops_the_least_recently_used() -> None:
     origins = [f"https://t{i}.example" for i in range(5)]
     checker, _asked, _clock = counting_checker(dict.fromkeys(origins, True))
-    checker.check(origins[0], None)
-    checker.check(origins[1], None)
-    checker.check(origins[0], None)  # used again: now the most recent
-    checker.check(origins[2], None)  # evicts origins[1]
+    checker.check(origins[0], HOST)
+    checker.check(origins[1], HOST)
+    checker.check(origins[0], HOST)  # used again: now the most recent
+    checker.check(origins[2], HOST)  # evicts origins[1]
     assert checker.cached_origins() == [origins[0], origins[2]]
     for origin in origins:
-        checker.check(origin, None)
+        checker.check(origin, HOST)
     assert len(checker.cached_origins()) == 2
     assert len(checker._cache) == 2
 
@@ -332,8 +335,8 @@ async def test_the_async_path_uses_the_same_cache() -> None:
         return True
 
     checker = OriginChecker(func, cache_size=4, cache_ttl=60, clock=Clock())
-    assert await checker.acheck("https://a.example", None)
-    assert await checker.acheck("https://a.example", None)
+    assert await checker.acheck("https://a.example", HOST)
+    assert await checker.acheck("https://a.example", HOST)
     assert asked == ["https://a.example"]
 
 
@@ -368,6 +371,82 @@ def test_the_cache_settings_through_the_middleware(send: Send) -> None:
     clock.now += 5
     send("GET", "/api/items/", {"origin": TRUSTED})
     assert [c["origin"] for c in CALLS].count(TRUSTED) == 2
+
+
+def tenant_checker(origin: str, request: HttpRequest) -> bool:
+    """Allows each shop's front end on its own tenant's host only."""
+    record(origin, request, "tenant")
+    return (origin, request.get_host()) == ("https://shop-a.example", "a.tenants.example")
+
+
+@override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.tenant_checker", CORS_ORIGIN_CHECKER_CACHE_SIZE=100)
+def test_a_cached_answer_is_not_reused_on_another_host(sync_send: Send) -> None:
+    # The sync client only: Django's AsyncClient always sends its own Host header too.
+    send = sync_send
+    shop = "https://shop-a.example"
+    on_a = {"origin": shop, "host": "a.tenants.example"}
+    on_b = {"origin": shop, "host": "b.tenants.example"}
+    assert allowed(send("GET", "/api/items/", on_a), shop) == shop
+    assert allowed(send("GET", "/api/items/", on_a), shop) == shop  # from the cache
+    # The checker refuses this origin on tenant B's host: asked there, never answered from A's entry.
+    assert refused(send("GET", "/api/items/", on_b)) is None
+    assert refused(send("GET", "/api/items/", on_b)) is None
+    assert [c["request"].get_host() for c in CALLS] == ["a.tenants.example", "b.tenants.example", "b.tenants.example"]
+
+
+def path_checker(origin: str, request: HttpRequest) -> bool:
+    record(origin, request, "path")
+    return request.path == "/api/items/"
+
+
+# Declared: the answer depends on the path too, so the path is in the key.
+path_checker.cache_key = lambda origin, request: (origin, request.path)  # type: ignore[attr-defined]
+
+
+@override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.path_checker", CORS_ORIGIN_CHECKER_CACHE_SIZE=100)
+def test_a_checker_declares_its_own_cache_key(send: Send) -> None:
+    assert allowed(send("GET", "/api/items/", {"origin": TRUSTED}), TRUSTED) == TRUSTED
+    assert allowed(send("GET", "/api/items/", {"origin": TRUSTED}), TRUSTED) == TRUSTED
+    # Same origin, host and policy, another path: the declared key tells them apart.
+    assert refused(send("GET", "/api/vary/", {"origin": TRUSTED})) is None
+    assert [c["request"].path for c in CALLS] == ["/api/items/", "/api/vary/"]
+
+
+def test_the_default_key_includes_the_policy() -> None:
+    checker, asked, _clock = counting_checker({"https://a.example": True})
+    first, second = object(), object()
+    assert checker.check("https://a.example", HOST, first)
+    assert checker.check("https://a.example", HOST, first)
+    assert checker.check("https://a.example", HOST, second)
+    assert asked == ["https://a.example", "https://a.example"]
+
+
+def test_a_declared_key_of_none_is_never_cached() -> None:
+    asked: list[str] = []
+
+    def func(origin: str, request: Any) -> bool:
+        asked.append(origin)
+        return True
+
+    func.cache_key = lambda origin, request: None  # type: ignore[attr-defined]
+    checker = OriginChecker(func, cache_size=4)
+    checker.check("https://a.example", HOST)
+    checker.check("https://a.example", HOST)
+    assert len(asked) == 2
+
+
+@pytest.mark.parametrize(
+    ("request_like", "host"),
+    [
+        ("App.Example:8443", "app.example:8443"),  # a host given as is
+        ({"type": "websocket", "headers": [(b"origin", b"x"), (b"host", b"WS.example")]}, "ws.example"),
+        ({"type": "http", "headers": []}, None),
+        (None, None),
+        ("a" * 300, None),  # too long to be a host: not a key
+    ],
+)
+def test_the_host_comes_from_a_request_an_asgi_scope_or_a_string(request_like: object, host: str | None) -> None:
+    assert request_host(request_like) == host
 
 
 # -- mistakes: system checks ------------------------------------------------------------------

@@ -8,13 +8,17 @@ from typing import Any
 import pytest
 
 from crossorigin.options import PolicyOptions, validate_origins
+from crossorigin.origins import ORIGIN_MAX_LENGTH
 from crossorigin.policy import (
     MEMO_KEY_MAX_LENGTH,
     MEMO_MAX_ENTRIES,
+    PROCESS_MEMO_BUDGET,
     REASON_SENTENCES,
     REQUEST_HEADERS_MAX_COUNT,
     REQUEST_HEADERS_MAX_LENGTH,
     Decision,
+    Memo,
+    MemoBudget,
     Policy,
     Reason,
     decide,
@@ -377,3 +381,56 @@ def test_preflights_in_use_stay_remembered_through_a_flood() -> None:
             assert p.remembered_preflight(IN_USE, "PUT", "content-type", False) is real
     assert p.remembered_preflight(IN_USE, "PUT", "content-type", False) is real
     assert p.memo_sizes().preflights <= MEMO_MAX_ENTRIES
+
+
+# -- one budget for every memo of the process ----------------------------------------------------
+
+
+def test_every_memo_counts_against_the_process_budget() -> None:
+    p = policy(allow_all_origins=True)
+    before = PROCESS_MEMO_BUDGET.entries()
+    decide(p, "https://budget.example")
+    assert PROCESS_MEMO_BUDGET.entries() == before + 1
+    assert Memo().budget is PROCESS_MEMO_BUDGET
+
+
+def test_all_memos_together_stay_within_one_budget_whatever_their_number() -> None:
+    budget = MemoBudget(1000)
+    memos: list[Memo[str, int]] = [Memo(budget=budget) for _ in range(41)]
+    for n, memo in enumerate(memos):
+        for i in range(2000):  # each alone would keep up to MEMO_MAX_ENTRIES
+            memo.put(f"https://{n}-{i}.example", i)
+            assert budget.used <= budget.limit
+    assert budget.entries() <= budget.limit
+    assert budget.entries() >= budget.limit // 2  # and the budget is used, not emptied
+
+
+def test_a_memo_in_use_keeps_its_answers_while_other_memos_flood() -> None:
+    budget = MemoBudget(1000)
+    in_use: Memo[str, int] = Memo(budget=budget)
+    for i in range(10):
+        in_use.put(f"https://app{i}.example", i)
+    flooded: list[Memo[str, int]] = [Memo(budget=budget) for _ in range(40)]
+    for n, memo in enumerate(flooded):
+        for i in range(3000):
+            memo.put(f"https://flood-{n}-{i}.example", i)
+    # The flooded memos hold the most, so they gave way; the small one in use did not.
+    assert [in_use.get(f"https://app{i}.example") for i in range(10)] == list(range(10))
+    assert budget.entries() <= budget.limit
+
+
+def longest_host() -> str:
+    return ".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 61])
+
+
+def test_the_longest_valid_origin_is_accepted_and_one_character_more_is_refused_unremembered() -> None:
+    host = longest_host()
+    assert len(host) == 253
+    longest = "s" * (ORIGIN_MAX_LENGTH - len(host) - len("://:65535")) + "://" + host + ":65535"
+    assert len(longest) == ORIGIN_MAX_LENGTH
+    p = policy(allow_all_origins=True)
+    assert decide(p, longest).allowed
+    assert decide(p, "https://" + host + ":443").allowed
+    too_long = "s" + longest
+    assert decide(p, too_long).reason is Reason.ORIGIN_INVALID
+    assert p.memo_sizes().allowed == 2

@@ -6,6 +6,13 @@ the event loop (no thread hop) and a sync one runs in a thread; under WSGI an as
 checker is run to completion with asgiref. Positive answers may be cached, bounded in
 number and in age; negative answers never are, so a newly registered origin is let in
 at once.
+
+A cached answer is reused only for a request the checker would answer the same way, so
+the cache is keyed by what the answer depends on (``cache_key``): by default the origin,
+the request's host and the policy the request is under. A checker whose answer depends
+on something else (a path, a header, a user) declares its own key: a ``cache_key``
+attribute, ``cache_key(origin, request) -> Hashable | None``, where None means "do not
+cache this answer".
 """
 
 from __future__ import annotations
@@ -13,14 +20,46 @@ from __future__ import annotations
 import inspect
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from threading import Lock
-from typing import Any
+from typing import Any, Final
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, sync_to_async
 
 CheckerFunc = Callable[[str, Any], bool | Awaitable[bool]]
 Clock = Callable[[], float]
+CacheKey = Callable[[str, Any], Hashable | None]
+
+# A Host header longer than a host name and port can be is not worth remembering: the
+# key would only let a client fill the cache with big strings.
+HOST_MAX_LENGTH: Final = 253 + len(":65535")
+
+
+def request_host(request: Any) -> str | None:
+    """The Host a request was sent to, lower-cased: from a Django request, an ASGI scope, or given as a str.
+
+    None when there is none, or when it is too long to be a host.
+    """
+    if isinstance(request, str):
+        host = request
+    elif isinstance(meta := getattr(request, "META", None), Mapping):
+        # Not request.get_host(): it raises on a host outside ALLOWED_HOSTS, and the
+        # checker's cache must not decide that.
+        host = meta.get("HTTP_HOST") or meta.get("SERVER_NAME") or ""
+    elif isinstance(request, Mapping) and request.get("type") in {"http", "websocket"}:
+        raw = next((value for name, value in request.get("headers", ()) if name == b"host"), b"")
+        host = raw.decode("latin-1")
+    else:
+        return None
+    if not host or len(host) > HOST_MAX_LENGTH:
+        return None
+    return host.lower()
+
+
+def default_cache_key(origin: str, request: Any, policy: Hashable = None) -> Hashable | None:
+    """(origin, host, policy): what a checker's answer may depend on unless it says otherwise."""
+    host = request_host(request)
+    return None if host is None else (origin, host, policy)
 
 
 def is_async_callable(func: object) -> bool:
@@ -68,52 +107,70 @@ class OriginChecker:
         self.cache_size = cache_size
         self.cache_ttl = cache_ttl
         self._clock = clock
-        # origin -> expiry time, least recently used first.
-        self._cache: OrderedDict[str, float] = OrderedDict()
+        declared = getattr(func, "cache_key", None)
+        self._declared_key: CacheKey | None = declared if callable(declared) else None
+        # cache key -> (origin, expiry time), least recently used first.
+        self._cache: OrderedDict[Hashable, tuple[str, float]] = OrderedDict()
         self._lock = Lock()
 
     def __repr__(self) -> str:
         return f"<OriginChecker {self.path} {'async' if self.is_async else 'sync'} cache={self.cache_size}>"
 
-    def _cached(self, origin: str) -> bool:
+    def cache_key(self, origin: str, request: Any, policy: Hashable = None) -> Hashable | None:
+        """Under which key an answer for ``origin`` and ``request`` (a request, an ASGI scope or a host) is cached.
+
+        The checker's own ``cache_key(origin, request)`` if it declares one, else
+        (origin, host, policy); None: not cached.
+        """
         if not self.cache_size:
+            return None
+        if self._declared_key is not None:
+            return self._declared_key(origin, request)
+        return default_cache_key(origin, request, policy)
+
+    def _cached(self, key: Hashable | None) -> bool:
+        if key is None:
             return False
         with self._lock:
-            expires = self._cache.get(origin)
-            if expires is None:
+            found = self._cache.get(key)
+            if found is None:
                 return False
-            if expires <= self._clock():
-                del self._cache[origin]
+            if found[1] <= self._clock():
+                del self._cache[key]
                 return False
-            self._cache.move_to_end(origin)
+            self._cache.move_to_end(key)
             return True
 
-    def _remember(self, origin: str, result: object) -> bool:
+    def _remember(self, key: Hashable | None, origin: str, result: object) -> bool:
         # Truthy answers count, like a signal receiver's; an unawaited coroutine never
         # reaches here (it would be truthy and let every origin in).
         allowed = bool(result)
-        if allowed and self.cache_size:
+        if allowed and key is not None:
             with self._lock:
-                self._cache[origin] = self._clock() + self.cache_ttl
-                self._cache.move_to_end(origin)
+                self._cache[key] = (origin, self._clock() + self.cache_ttl)
+                self._cache.move_to_end(key)
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
         return allowed
 
     def cached_origins(self) -> list[str]:
-        """The origins whose positive answer is cached now, least recently used first."""
+        """The origins whose positive answer is cached now (once per key), least recently used first."""
         with self._lock:
             now = self._clock()
-            return [origin for origin, expires in self._cache.items() if expires > now]
+            return [origin for origin, expires in self._cache.values() if expires > now]
 
     def clear(self) -> None:
         """Forget every cached answer."""
         with self._lock:
             self._cache.clear()
 
-    def check(self, origin: str, request: Any) -> bool:
-        """Ask synchronously (the WSGI path); an async checker is run to completion."""
-        if self._cached(origin):
+    def check(self, origin: str, request: Any, policy: Hashable = None) -> bool:
+        """Ask synchronously (the WSGI path); an async checker is run to completion.
+
+        ``policy`` is the policy the request is under (part of the default cache key).
+        """
+        key = self.cache_key(origin, request, policy)
+        if self._cached(key):
             return True
         if self.is_async:
             result: object = async_to_sync(self.func)(origin, request)  # type: ignore[arg-type]
@@ -123,11 +180,12 @@ class OriginChecker:
                 # A sync-looking callable that returns an awaitable (e.g. a lambda
                 # around a coroutine function): finish it rather than read it as True.
                 result = async_to_sync(_await)(result)
-        return self._remember(origin, result)
+        return self._remember(key, origin, result)
 
-    async def acheck(self, origin: str, request: Any) -> bool:
+    async def acheck(self, origin: str, request: Any, policy: Hashable = None) -> bool:
         """Ask from the event loop: an async checker is awaited, a sync one runs in a thread."""
-        if self._cached(origin):
+        key = self.cache_key(origin, request, policy)
+        if self._cached(key):
             return True
         if self.is_async:
             result: object = await self.func(origin, request)  # type: ignore[misc]
@@ -135,4 +193,4 @@ class OriginChecker:
             result = await sync_to_async(self.func)(origin, request)
             if inspect.isawaitable(result):
                 result = await result
-        return self._remember(origin, result)
+        return self._remember(key, origin, result)

@@ -357,7 +357,7 @@ def _checker_answer(q: Question) -> bool:
     """Ask the origin checker synchronously, once per request; a failing checker refuses."""
     checker, request = q.context
     try:
-        answer = bool(checker.check(q.origin, request))
+        answer = bool(checker.check(q.origin, request, q.policy))
     except Exception:
         logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
         answer = False
@@ -369,7 +369,7 @@ async def _checker_answer_async(q: Question) -> bool:
     """Ask the origin checker from the event loop, once per request; a failing checker refuses."""
     checker, request = q.context
     try:
-        answer = bool(await checker.acheck(q.origin, request))
+        answer = bool(await checker.acheck(q.origin, request, q.policy))
     except Exception:
         logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
         answer = False

@@ -25,9 +25,11 @@ import idna
 from crossorigin.linear_regex import LinearRegexError, LinearSet, compile_linear
 
 # A browser's Origin is scheme://host[:port] or "null"; a DNS name is at most 253
-# characters, so anything much longer is hostile or broken. Bounding it also bounds
-# the work any regex does on it.
-ORIGIN_MAX_LENGTH: Final = 512
+# characters and the schemes browsers send (http, https, chrome-extension,
+# safari-web-extension, ...) are far below 32, so anything longer is hostile or broken.
+# Bounding it bounds the work any regex does on it and what each remembered answer holds.
+SCHEME_MAX_LENGTH: Final = 32
+ORIGIN_MAX_LENGTH: Final = SCHEME_MAX_LENGTH + len("://") + 253 + len(":65535")
 
 NULL_ORIGIN: Final = "null"
 # Chrome on Android sends this from file:// pages; django-cors-headers accepts it

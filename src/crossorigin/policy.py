@@ -17,9 +17,11 @@ most once per request and only when the static settings do not already decide.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Hashable
 from enum import StrEnum
-from typing import Final, Generic, NamedTuple, TypeVar
+from typing import Any, Final, Generic, NamedTuple, TypeVar
 
 from crossorigin.constants import (
     ACCESS_CONTROL_ALLOW_CREDENTIALS,
@@ -42,6 +44,11 @@ REQUEST_METHOD_MAX_LENGTH: Final = 64
 # distinct origins can neither grow memory nor keep the origins in real use out.
 MEMO_KEY_MAX_LENGTH: Final = 256
 MEMO_MAX_ENTRIES: Final = 4096
+# And at most this many in all, for every memo of the process together (every policy's,
+# and the paths'), whatever the number of policies (see ``MemoBudget``). An entry holds
+# at most an origin of ORIGIN_MAX_LENGTH, a header list of MEMO_KEY_MAX_LENGTH and its
+# decision, about 1.2 KB, so all memos stay within about 20 MiB under any flood.
+MEMO_BUDGET_ENTRIES: Final = 16384
 
 # Browsers never fail a preflight on these (Fetch: CORS-safelisted methods).
 SAFELISTED_METHODS: Final = frozenset({"GET", "HEAD", "POST"})
@@ -127,6 +134,53 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
+class MemoBudget:
+    """How many entries all the memos that share it may hold together.
+
+    Each ``put`` counts one entry; when the count passes the limit, the entries are
+    counted again exactly and, while they are still over, the memo that holds the most
+    drops its old generation. So a flood against some policies makes their memos give
+    way, and the memos in real use elsewhere keep what they hold. The count between two
+    recounts is approximate (threads may race on it); the recount makes it exact again.
+    """
+
+    __slots__ = ("_lock", "_memos", "limit", "used")
+
+    def __init__(self, limit: int = MEMO_BUDGET_ENTRIES) -> None:
+        self.limit = limit
+        self.used = 0
+        # Weak: a memo goes with its policy when new settings build new policies.
+        self._memos: weakref.WeakSet[Memo[Any, Any]] = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def join(self, memo: Memo[Any, Any]) -> None:
+        """Count ``memo``'s entries against this budget."""
+        with self._lock:
+            self._memos.add(memo)
+
+    def entries(self) -> int:
+        """How many entries the memos on this budget hold now, counted exactly."""
+        with self._lock:
+            return sum(len(memo) for memo in list(self._memos))
+
+    def reclaim(self) -> None:
+        """Bring the memos back within the limit, taking from the one that holds the most."""
+        with self._lock:
+            memos = list(self._memos)
+            total = sum(len(memo) for memo in memos)
+            while total >= self.limit:
+                largest = max(memos, key=len)
+                freed = largest.drop_oldest()
+                if not freed and not len(largest):
+                    break  # nothing left to drop anywhere
+                total -= freed
+            self.used = total
+
+
+# Every memo of the process shares this one, unless told otherwise (tests).
+PROCESS_MEMO_BUDGET: Final = MemoBudget()
+
+
 class Memo(Generic[K, V]):
     """Remembered answers (decisions, or a path's URL policy), bounded, that forget what stops being asked for.
 
@@ -135,18 +189,30 @@ class Memo(Generic[K, V]):
     answer found in the old generation is copied back into the young one, so whatever is
     asked for at least once a generation stays remembered however many other keys flood
     past, and what is no longer asked for is forgotten within two generations. A hit in
-    the young generation costs one dict lookup, and nothing is ever scanned.
+    the young generation costs one dict lookup, and nothing is ever scanned. Every memo
+    also counts against one budget for the whole process (``MemoBudget``).
     """
 
-    __slots__ = ("generation_size", "old", "young")
+    __slots__ = ("__weakref__", "budget", "generation_size", "old", "young")
 
-    def __init__(self, max_entries: int = MEMO_MAX_ENTRIES) -> None:
+    def __init__(self, max_entries: int = MEMO_MAX_ENTRIES, budget: MemoBudget = PROCESS_MEMO_BUDGET) -> None:
         self.generation_size = max(1, max_entries // 2)
         self.young: dict[K, V] = {}
         self.old: dict[K, V] = {}
+        self.budget = budget
+        budget.join(self)
 
     def __len__(self) -> int:
         return len(self.young) + len(self.old)
+
+    def drop_oldest(self) -> int:
+        """Forget the old generation (or, with none, make the young one old); how many entries went."""
+        old = self.old
+        if old:
+            self.old = {}
+            return len(old)
+        self.old, self.young = self.young, {}
+        return 0
 
     def get(self, key: K) -> V | None:
         """The remembered answer for ``key``, if any."""
@@ -160,11 +226,17 @@ class Memo(Generic[K, V]):
     def put(self, key: K, decision: V) -> None:
         """Remember ``decision`` for ``key``, starting a new generation when this one is full."""
         young = self.young
+        budget = self.budget
         if len(young) >= self.generation_size:
             # Two threads may both swap here; one generation is then lost, which only
             # means a few answers are computed again.
+            budget.used -= len(self.old)
             self.old = young
             self.young = young = {}
+        budget.used += 1
+        if budget.used > budget.limit:
+            budget.reclaim()
+            young = self.young  # reclaim may have taken this memo's generations
         young[key] = decision
 
 
@@ -431,7 +503,7 @@ def decide(
         if found is not None and (signal is False or found is not policy.denied):
             return found
 
-    if len(origin) > 512 or not is_well_formed_request_origin(origin):
+    if not is_well_formed_request_origin(origin):
         return policy.invalid_preflight if preflight else policy.invalid
     reason, matched = policy.match_origin(origin)
     static = reason is not Reason.ORIGIN_NOT_ALLOWED

@@ -51,7 +51,7 @@ DCORS_NAMES: Final = {
 }
 
 # Settings read by the optional crossorigin.contrib.origins app, not by read_settings().
-CONTRIB_SETTING_NAMES: Final = ("CORS_DB_ORIGINS_CHECK_INTERVAL", "CORS_DB_ORIGINS_CACHE")
+CONTRIB_SETTING_NAMES: Final = ("CORS_DB_ORIGINS_CHECK_INTERVAL",)
 
 # Every setting this package reads, for the docs test and the annotation check.
 SETTING_NAMES: Final = (

@@ -1,22 +1,20 @@
-"""The compiled set in memory and its refresh: stamp read at most once per interval."""
+"""The compiled set in memory and its refresh: the version read at most once per interval."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
 
 from crossorigin.contrib.origins import store as store_module
 from crossorigin.contrib.origins.models import AllowedOrigin
 from crossorigin.contrib.origins.store import (
-    STAMP_KEY,
     CompiledOrigins,
     OriginStore,
     compile_origins,
     load_from_database,
+    read_version,
 )
 
 
@@ -45,15 +43,26 @@ class Loader:
         return compile_origins(self.origins, credentials=False, stamp=stamp)
 
 
-def make_store(cache: Any, loader: Loader, clock: Clock, interval: float = 5.0) -> OriginStore:
-    return OriginStore(lambda: cache, interval, loader, clock)
+class Version:
+    """A version the test bumps by hand, as a change to the table would; None: unreadable."""
+
+    def __init__(self) -> None:
+        self.value: int | None = 0
+
+    def bump(self) -> None:
+        self.value = (self.value or 0) + 1
+
+    def __call__(self) -> str | None:
+        return None if self.value is None else str(self.value)
+
+
+def make_store(version: Version, loader: Loader, clock: Clock, interval: float = 5.0) -> OriginStore:
+    return OriginStore(version, interval, loader, clock)
 
 
 @pytest.fixture
-def local_cache() -> LocMemCache:
-    cache = LocMemCache("crossorigin-store-tests", {})
-    cache.clear()
-    return cache
+def version() -> Version:
+    return Version()
 
 
 def test_exact_origins_are_a_set_and_wildcards_use_the_settings_matcher() -> None:
@@ -86,9 +95,9 @@ def test_a_row_written_behind_the_orm_is_used_in_normal_form() -> None:
     assert compiled.skipped[0][0] == "https://b.example/"
 
 
-def test_ignored_rows_are_logged_in_one_line_per_load(local_cache: LocMemCache, caplog: Any) -> None:
+def test_ignored_rows_are_logged_in_one_line_per_load(version: Version, caplog: Any) -> None:
     loader = Loader(*[f"https://bad-{n}.example/" for n in range(8)], "https://ok.example")
-    store = make_store(local_cache, loader, Clock())
+    store = make_store(version, loader, Clock())
     with caplog.at_level("WARNING", logger="crossorigin.contrib.origins"):
         assert store.get().match("https://ok.example")
     [record] = [r for r in caplog.records if r.levelname == "WARNING"]
@@ -97,13 +106,13 @@ def test_ignored_rows_are_logged_in_one_line_per_load(local_cache: LocMemCache, 
     assert "bad-7" not in record.getMessage()
 
 
-def test_the_stamp_is_read_at_most_once_per_interval(local_cache: LocMemCache) -> None:
+def test_the_stamp_is_read_at_most_once_per_interval(version: Version) -> None:
     clock, loader = Clock(), Loader("https://a.example")
-    store = make_store(local_cache, loader, clock)
+    store = make_store(version, loader, clock)
     assert store.get().match("https://a.example")
     assert loader.calls == 1
     loader.origins.append("https://b.example")
-    local_cache.set(STAMP_KEY, "changed")
+    version.bump()
     clock.now += 4.9
     assert store.get().match("https://b.example") is None  # still inside the interval
     assert loader.calls == 1
@@ -112,9 +121,9 @@ def test_the_stamp_is_read_at_most_once_per_interval(local_cache: LocMemCache) -
     assert loader.calls == 2
 
 
-def test_an_unchanged_stamp_keeps_the_set_without_loading(local_cache: LocMemCache) -> None:
+def test_an_unchanged_stamp_keeps_the_set_without_loading(version: Version) -> None:
     clock, loader = Clock(), Loader("https://a.example")
-    store = make_store(local_cache, loader, clock)
+    store = make_store(version, loader, clock)
     first = store.get()
     for _ in range(5):
         clock.now += 10
@@ -122,35 +131,34 @@ def test_an_unchanged_stamp_keeps_the_set_without_loading(local_cache: LocMemCac
     assert loader.calls == 1
 
 
-def test_a_stamp_missing_from_the_cache_is_recreated_and_every_store_reloads_once(local_cache: LocMemCache) -> None:
+def test_invalidate_makes_the_next_call_check_the_stamp(version: Version) -> None:
     clock, loader = Clock(), Loader("https://a.example")
-    store = make_store(local_cache, loader, clock)
+    store = make_store(version, loader, clock)
     store.get()
-    stamp = local_cache.get(STAMP_KEY)
-    assert isinstance(stamp, str)
-    local_cache.clear()  # evicted or flushed
-    clock.now += 10
-    store.get()
-    assert loader.calls == 2
-    assert local_cache.get(STAMP_KEY) not in (None, stamp)
-
-
-def test_invalidate_makes_the_next_call_check_the_stamp(local_cache: LocMemCache) -> None:
-    clock, loader = Clock(), Loader("https://a.example")
-    store = make_store(local_cache, loader, clock)
-    store.get()
-    local_cache.set(STAMP_KEY, "changed")
+    version.bump()
     store.invalidate()
     store.get()
     assert loader.calls == 2
 
 
-def test_a_failing_database_keeps_the_last_set_and_retries_next_interval(local_cache: LocMemCache) -> None:
+def test_invalidate_reloads_even_when_the_version_read_is_unchanged(version: Version) -> None:
+    # The process loaded inside its own changing transaction (same connection: the new
+    # version already), then that transaction changed more rows before committing.
     clock, loader = Clock(), Loader("https://a.example")
-    store = make_store(local_cache, loader, clock)
+    store = make_store(version, loader, clock)
+    store.get()
+    loader.origins = []
+    store.invalidate()  # on commit
+    assert store.get().match("https://a.example") is None
+    assert loader.calls == 2
+
+
+def test_a_failing_database_keeps_the_last_set_and_retries_next_interval(version: Version) -> None:
+    clock, loader = Clock(), Loader("https://a.example")
+    store = make_store(version, loader, clock)
     store.get()
     loader.fail = True
-    local_cache.set(STAMP_KEY, "changed")
+    version.bump()
     clock.now += 10
     assert store.get().match("https://a.example")
     loader.fail = False
@@ -160,64 +168,58 @@ def test_a_failing_database_keeps_the_last_set_and_retries_next_interval(local_c
     assert loader.calls == 3
 
 
-def test_a_failing_first_load_allows_nothing() -> None:
+def test_a_failing_first_load_allows_nothing(version: Version) -> None:
     loader = Loader("https://a.example")
     loader.fail = True
-    store = make_store(LocMemCache("x", {}), loader, Clock())
+    store = make_store(version, loader, Clock())
     assert store.get().match("https://a.example") is None
 
 
-def test_a_failing_cache_still_loads_and_reloads_every_interval() -> None:
-    class BrokenCache:
-        def get(self, key: str) -> Any:
-            raise ConnectionError("cache down")
-
+def test_an_unreadable_version_reloads_every_interval(version: Version) -> None:
     clock, loader = Clock(), Loader("https://a.example")
-    store = OriginStore(BrokenCache, 5.0, loader, clock)  # type: ignore[arg-type]
+    version.value = None  # the row is gone, or the database failed the read
+    store = make_store(version, loader, clock)
     assert store.get().match("https://a.example")
     clock.now += 1
     store.get()
     assert loader.calls == 1
     clock.now += 5
     store.get()
-    assert loader.calls == 2  # no stamp to compare: reload, bounded by the interval
+    assert loader.calls == 2  # no version to compare: reload, bounded by the interval
 
 
-def test_only_one_caller_per_interval_goes_to_the_cache(local_cache: LocMemCache) -> None:
+def test_only_one_caller_per_interval_goes_to_the_cache(version: Version) -> None:
     clock, loader = Clock(), Loader("https://a.example")
-    store = make_store(local_cache, loader, clock)
+    store = make_store(version, loader, clock)
     store.get()
     clock.now += 10
     assert store._claim() is True
     assert store._claim() is False  # another thread keeps the set it has meanwhile
 
 
-async def test_the_async_path_refreshes_like_the_sync_one(local_cache: LocMemCache) -> None:
+async def test_the_async_path_refreshes_like_the_sync_one(version: Version) -> None:
     clock, loader = Clock(), Loader("https://a.example")
-    store = make_store(local_cache, loader, clock)
+    store = make_store(version, loader, clock)
     assert (await store.aget()).match("https://a.example")
     loader.origins = ["https://b.example"]
-    local_cache.set(STAMP_KEY, "changed")
+    version.bump()
     assert (await store.aget()).match("https://b.example") is None
     clock.now += 10
     assert (await store.aget()).match("https://b.example")
     assert loader.calls == 2
 
 
-def two_processes(
-    cache_alias: str, loader: Callable[[str | None], CompiledOrigins]
-) -> tuple[OriginStore, OriginStore, Clock]:
+def two_processes() -> tuple[OriginStore, OriginStore, Clock]:
     clock = Clock()
-    first = OriginStore(lambda: caches[cache_alias], 5.0, loader, clock)
-    second = OriginStore(lambda: caches[cache_alias], 5.0, loader, clock)
-    return first, second, clock
+    return OriginStore(read_version, 5.0, load_from_database, clock), OriginStore(
+        read_version, 5.0, load_from_database, clock
+    ), clock
 
 
-@pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_change_reaches_another_process_through_redis_within_the_interval(redis_cache: Any) -> None:
+def test_a_change_reaches_another_process_through_the_version_row_within_the_interval() -> None:
     AllowedOrigin.objects.create(origin="https://a.example")
-    here, there, clock = two_processes("default", load_from_database)
+    here, there, clock = two_processes()
     store_module._store = here  # the process that makes the change
     assert there.get().match("https://a.example")
     assert here.get().match("https://new.example") is None
@@ -229,7 +231,30 @@ def test_a_change_reaches_another_process_through_redis_within_the_interval(redi
     AllowedOrigin.objects.filter(origin="https://a.example").update(enabled=False)
     clock.now += 5
     assert there.get().match("https://a.example") is None
-    assert redis_cache.exists(caches["default"].make_key(STAMP_KEY))
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_revocation_survives_a_cache_that_refuses_writes(redis_cache: Any) -> None:
+    # Redis full under noeviction answers reads and refuses every write; a revocation
+    # carried by the cache would never reach any process, not even the one that made it.
+    AllowedOrigin.objects.create(origin="https://gone.example")
+    here, there, clock = two_processes()
+    store_module._store = here
+    assert here.get().match("https://gone.example")
+    assert there.get().match("https://gone.example")
+    caches["default"].set("warm", "x")  # the cache works before the fault
+    redis_cache.config_set("maxmemory-policy", "noeviction")
+    redis_cache.config_set("maxmemory", 1)
+    try:
+        with pytest.raises(Exception, match="maxmemory"):
+            caches["default"].set("refused", "x")
+        AllowedOrigin.objects.filter(origin="https://gone.example").delete()
+        assert here.get().match("https://gone.example") is None  # at its next request
+        clock.now += 5
+        assert there.get().match("https://gone.example") is None  # within the interval
+    finally:
+        redis_cache.config_set("maxmemory", 0)
 
 
 @pytest.mark.django_db

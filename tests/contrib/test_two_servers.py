@@ -8,6 +8,7 @@ superuser, then undone by the import command run as a third process.
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -83,13 +84,11 @@ class Server:
             return value if isinstance(value, str) else None
 
 
-@pytest.fixture
-def servers(tmp_path: Path, redis_cache: Any) -> Iterator[tuple[Server, Server, dict[str, str]]]:
-    db = tmp_path / "shared.sqlite3"
-    redis_url = redis_cache.connection_pool.connection_kwargs
-    url = f"redis://{redis_url['host']}:{redis_url['port']}/0"
-    env_a = server_env(db, url, CHECKER)
-    env_b = server_env(db, url, ACHECKER)
+@contextlib.contextmanager
+def running_servers(db: Path, redis_url: str) -> Iterator[tuple[Server, Server, dict[str, str]]]:
+    """Server A (gunicorn, two workers, the sync checker) and B (uvicorn, the async one) on one database."""
+    env_a = server_env(db, redis_url, CHECKER)
+    env_b = server_env(db, redis_url, ACHECKER)
     manage(env_a, "migrate", "--noinput")
     manage(env_a, "createsuperuser", "--noinput")
     port_a, port_b = free_port(), free_port()
@@ -123,6 +122,14 @@ def servers(tmp_path: Path, redis_cache: Any) -> Iterator[tuple[Server, Server, 
             stop(server.process)
             if server.process.stdout:
                 server.process.stdout.close()
+
+
+@pytest.fixture
+def servers(tmp_path: Path, redis_cache: Any) -> Iterator[tuple[Server, Server, dict[str, str]]]:
+    redis_url = redis_cache.connection_pool.connection_kwargs
+    url = f"redis://{redis_url['host']}:{redis_url['port']}/0"
+    with running_servers(tmp_path / "shared.sqlite3", url) as found:
+        yield found
 
 
 class AdminSession:

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 from crossorigin.explain.model import Step
 from crossorigin.explain.query import Query
-from crossorigin.policy import Decision
+from crossorigin.policy import Decision, Policy
 from crossorigin.registry import PolicySet, ViewOverrides
 from crossorigin.resolution import Question, receiver_name, resolve_decision, signal_results
 from crossorigin.signals import check_request_enabled
@@ -60,16 +60,17 @@ def decide(q: Query, view: ViewOverrides | None, asked: Asked, *, preflight: boo
 
     return resolve_decision(
         question,
-        lambda _question: _ask_checker(policies, q.origin or "", request(), asked),
+        lambda asking: _ask_checker(policies, q.origin or "", request(), asked, asking.policy),
         lambda _question: _send_signal(request(), asked),
     )
 
 
-def _ask_checker(policies: PolicySet, origin: str, request: HttpRequest, asked: Asked) -> bool:
+def _ask_checker(policies: PolicySet, origin: str, request: HttpRequest, asked: Asked, policy: Policy) -> bool:
     checker = policies.checker
     assert checker is not None
     try:
-        answer = checker.check(origin, request)
+        # Under the policy the middleware would pass, so a cached answer is the one it would use.
+        answer = checker.check(origin, request, policy)
     except Exception as exc:
         asked.steps.append(
             Step("origin-checker", False, f"CORS_ORIGIN_CHECKER {checker.path} raised {exc!r}; the origin is refused.")

@@ -72,7 +72,7 @@ class SchemeFilter(admin.SimpleListFilter):
 
 @admin.register(AllowedOrigin)
 class AllowedOriginAdmin(ModelAdminBase):
-    """Allowed origins: changes reach every server within the stamp check interval."""
+    """Allowed origins: changes reach every server within the check interval."""
 
     list_display = ("origin", "enabled", "short_note", "updated_at")
     list_display_links = ("origin",)
@@ -116,12 +116,12 @@ class AllowedOriginAdmin(ModelAdminBase):
 
     @admin.action(description=_("Enable the selected origins"))
     def enable_selected(self, request: HttpRequest, queryset: QuerySet[AllowedOrigin]) -> None:
-        """Bulk enable; the queryset's update() publishes one new stamp."""
+        """Bulk enable; the queryset's update() bumps the version once."""
         count = queryset.update(enabled=True, updated_at=timezone.now())
         self.message_user(request, ngettext("%d origin enabled.", "%d origins enabled.", count) % count)
 
     @admin.action(description=_("Disable the selected origins"))
     def disable_selected(self, request: HttpRequest, queryset: QuerySet[AllowedOrigin]) -> None:
-        """Bulk disable; the queryset's update() publishes one new stamp."""
+        """Bulk disable; the queryset's update() bumps the version once."""
         count = queryset.update(enabled=False, updated_at=timezone.now())
         self.message_user(request, ngettext("%d origin disabled.", "%d origins disabled.", count) % count)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, router, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .store import bump
@@ -12,30 +12,34 @@ from .validators import ORIGIN_MAX_LENGTH, checked_origin, credentials_in_use
 
 
 class AllowedOriginQuerySet(models.QuerySet["AllowedOrigin"]):
-    """Bulk writes skip the model's signals, so each one publishes a new stamp itself."""
+    """Bulk writes skip the model's signals, so each one bumps the version itself, in its transaction."""
 
     def update(self, **kwargs: Any) -> int:
-        rows = super().update(**kwargs)
-        if rows:
-            bump(self.db)
+        with transaction.atomic(using=self.db):
+            rows = super().update(**kwargs)
+            if rows:
+                bump(self.db)
         return rows
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        result = super().delete()
-        if result[0]:
-            bump(self.db)
+        with transaction.atomic(using=self.db):
+            result = super().delete()
+            if result[0]:
+                bump(self.db)
         return result
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[AllowedOrigin]:
-        created = super().bulk_create(objs, *args, **kwargs)
-        if created:
-            bump(self.db)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            if created:
+                bump(self.db)
         return created
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
-        rows = super().bulk_update(objs, fields, *args, **kwargs)
-        if rows:
-            bump(self.db)
+        with transaction.atomic(using=self.db):
+            rows = super().bulk_update(objs, fields, *args, **kwargs)
+            if rows:
+                bump(self.db)
         return rows
 
 
@@ -83,7 +87,14 @@ class AllowedOrigin(models.Model):
         # Also here, not only in clean(): an origin saved from code must meet the same
         # rules, and must be stored in the form requests are matched against.
         self.origin = self._checked()
-        super().save(*args, **kwargs)
+        # One transaction for the row and its version (post_save bumps it), so a change
+        # never commits without the version that tells the other processes.
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self), instance=self)):
+            return super().delete(*args, **kwargs)
 
     def _checked(self) -> str:
         from django.core.exceptions import ValidationError
@@ -93,3 +104,20 @@ class AllowedOrigin(models.Model):
         except ValidationError as exc:
             raise ValidationError({"origin": exc.error_list}) from None
         return normal
+
+
+class OriginsVersion(models.Model):
+    """One row whose version is bumped in the same transaction as every change to the allowed origins.
+
+    Each process reads it once per check interval and reloads the origins when it
+    changed (see ``store``).
+    """
+
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("allowed origins version")
+        verbose_name_plural = _("allowed origins versions")
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -1,4 +1,4 @@
-"""Every saved or deleted row publishes a new stamp (after its transaction commits)."""
+"""Every saved or deleted row bumps the version, in the transaction of the change."""
 
 from __future__ import annotations
 

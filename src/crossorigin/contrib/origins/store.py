@@ -1,19 +1,20 @@
-"""The allowed origins of the database, compiled in memory and kept fresh by a stamp.
+"""The allowed origins of the database, compiled in memory and kept fresh by a version row.
 
 Every process holds one ``CompiledOrigins``: exact origins in a frozenset and wildcard
 patterns in the same ``WildcardMatcher`` the settings use, so a request costs a set
 lookup whatever the number of rows, and no query.
 
-Freshness: a version stamp lives in Django's cache framework (shared by every process
-and server that shares the cache). Each change to the table writes a new random stamp
-once its transaction commits. A process compares the stamp with the one its set was
-built from at most once per ``CORS_DB_ORIGINS_CHECK_INTERVAL`` seconds (default 5) and
-reloads the table when they differ. So a change is seen everywhere within that
-interval (plus the reload time), and the cost is one cache read per process per
-interval.
+Freshness: a one-row table (``OriginsVersion``) holds a version number, bumped in the
+same transaction as every change to the origins table, so a change and its version
+commit together or not at all. A process reads that row (one primary-key read) at
+most once per ``CORS_DB_ORIGINS_CHECK_INTERVAL`` seconds (default 5) and reloads the
+table when the version differs from the one its set was built from; the process that
+made the change checks at its next request. No cache is involved: a cache that refuses
+writes, loses keys or is down cannot hide a change (a revocation that only a cache
+carried could be lost, and an origin stay allowed with credentials indefinitely).
 
-The stamp is read before the table, and written only after the change has committed,
-so a process that records a stamp has loaded at least the rows that stamp stands for.
+The version is read before the table, so a process that records a version has loaded
+at least the rows that version stands for.
 """
 
 from __future__ import annotations
@@ -22,16 +23,15 @@ import logging
 import re
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.cache import BaseCache, caches
 from django.core.signals import setting_changed
 from django.db import router, transaction
+from django.db.models import F
 
 from crossorigin.origins import (
     DEFAULT_PORTS,
@@ -46,11 +46,10 @@ from .validators import origin_problems
 
 logger = logging.getLogger("crossorigin.contrib.origins")
 
-STAMP_KEY: Final = "crossorigin:db-origins:stamp"
 CHECK_INTERVAL_SETTING: Final = "CORS_DB_ORIGINS_CHECK_INTERVAL"
-CACHE_SETTING: Final = "CORS_DB_ORIGINS_CACHE"
 DEFAULT_CHECK_INTERVAL: Final = 5.0
-DEFAULT_CACHE: Final = "default"
+# The primary key of the one row of OriginsVersion.
+VERSION_ROW: Final = 1
 # Rows are fetched in chunks so 100,000 origins never sit twice in memory as rows.
 LOAD_CHUNK_SIZE: Final = 5000
 
@@ -58,6 +57,7 @@ LOAD_CHUNK_SIZE: Final = 5000
 SKIPPED_SHOWN: Final = 5
 
 Clock = Callable[[], float]
+VersionReader = Callable[[], "str | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,7 @@ class CompiledOrigins:
 
     exact: frozenset[str]
     wildcards: WildcardMatcher
+    # The version of the table this set was loaded at (None: unknown).
     stamp: str | None
     rows: int = 0
     # (stored value, why it was left out)
@@ -139,15 +140,24 @@ def compile_origins(
     )
 
 
+def _database() -> str:
+    """The database the origins (and their version) are read from: where they are written.
+
+    Not a read replica: a lagging one could hand back an old set that would then be kept
+    under the new version until the next change.
+    """
+    from .models import AllowedOrigin
+
+    return router.db_for_write(AllowedOrigin)
+
+
 def load_from_database(stamp: str | None) -> CompiledOrigins:
     """Read every enabled origin and compile them."""
     from .models import AllowedOrigin
     from .validators import credentials_in_use
 
     started = time.perf_counter()
-    # Read where the rows are written: a lagging replica could hand back an old set
-    # that would then be kept under the new stamp until the next change.
-    using = router.db_for_write(AllowedOrigin)
+    using = _database()
     values = AllowedOrigin.objects.db_manager(using).filter(enabled=True).values_list("origin", flat=True)
     return compile_origins(
         values.iterator(chunk_size=LOAD_CHUNK_SIZE),
@@ -160,9 +170,18 @@ def load_from_database(stamp: str | None) -> CompiledOrigins:
 EMPTY: Final = CompiledOrigins(frozenset(), WildcardMatcher(()), None)
 
 
-def new_stamp() -> str:
-    """A fresh, unique version stamp."""
-    return uuid.uuid4().hex
+def read_version() -> str | None:
+    """The version of the origins table (one primary-key read); None if it cannot be read."""
+    from .models import OriginsVersion
+
+    try:
+        version = OriginsVersion.objects.using(_database()).filter(pk=VERSION_ROW).values_list("version", flat=True)
+        value = version.first()
+    except Exception:
+        logger.exception("crossorigin: cannot read the allowed-origins version from the database")
+        return None
+    # None (no row: the migration's row was deleted) means: reload every interval.
+    return None if value is None else str(value)
 
 
 class OriginStore:
@@ -170,17 +189,18 @@ class OriginStore:
 
     def __init__(
         self,
-        cache: Callable[[], BaseCache],
+        version: VersionReader = read_version,
         interval: float = DEFAULT_CHECK_INTERVAL,
         loader: Callable[[str | None], CompiledOrigins] = load_from_database,
         clock: Clock = time.monotonic,
     ) -> None:
-        self._cache = cache
+        self._version = version
         self.interval = interval
         self._loader = loader
         self._clock = clock
         self._compiled: CompiledOrigins | None = None
         self._next_check = 0.0
+        self._stale = False
         # _claim_lock makes one thread the refresher of an interval; _load_lock makes
         # the first load happen once while the other threads wait for it.
         self._claim_lock = threading.Lock()
@@ -192,7 +212,7 @@ class OriginStore:
         return self._compiled
 
     def get(self) -> CompiledOrigins:
-        """The current set; checks the stamp if the interval has passed (sync callers)."""
+        """The current set; checks the version if the interval has passed (sync callers)."""
         compiled = self._compiled
         if compiled is None:
             return self._first_load()
@@ -201,7 +221,7 @@ class OriginStore:
         return compiled
 
     async def aget(self) -> CompiledOrigins:
-        """The current set; the rare stamp check and reload run in a thread (async callers)."""
+        """The current set; the rare version check and reload run in a thread (async callers)."""
         compiled = self._compiled
         if compiled is None:
             return await sync_to_async(self._first_load)()
@@ -210,11 +230,17 @@ class OriginStore:
         return compiled
 
     def invalidate(self) -> None:
-        """Check the stamp on the next call (this process made a change)."""
+        """Reload on the next call (this process made a change).
+
+        A reload, not only a version check: a load made inside the changing transaction
+        (by the same connection) already read the new version, perhaps with rows the
+        transaction changed afterwards.
+        """
+        self._stale = True
         self._next_check = 0.0
 
     def _claim(self) -> bool:
-        # Only one caller per interval goes to the cache; the others keep using the set
+        # Only one caller per interval reads the version; the others keep using the set
         # they have, so a slow cache or database never holds up other requests.
         if not self._claim_lock.acquire(blocking=False):
             return False
@@ -232,28 +258,15 @@ class OriginStore:
             compiled = self._compiled
             if compiled is None:
                 self._next_check = self._clock() + self.interval
-                compiled = self._load(self._read_stamp(), None)
+                compiled = self._load(self._version(), None)
             return compiled
 
     def _refresh(self, compiled: CompiledOrigins) -> CompiledOrigins:
-        stamp = self._read_stamp()
-        if stamp is not None and stamp == compiled.stamp:
+        stale, self._stale = self._stale, False
+        stamp = self._version()
+        if stamp is not None and stamp == compiled.stamp and not stale:
             return compiled
         return self._load(stamp, compiled)
-
-    def _read_stamp(self) -> str | None:
-        """The shared stamp, created if the cache has none (empty, evicted or flushed)."""
-        try:
-            cache = self._cache()
-            stamp = cache.get(STAMP_KEY)
-            if stamp is None:
-                cache.add(STAMP_KEY, new_stamp(), timeout=None)
-                stamp = cache.get(STAMP_KEY)
-        except Exception:
-            logger.exception("crossorigin: cannot read the allowed-origins stamp from the cache")
-            return None
-        # None (a cache that keeps nothing) means: reload every interval.
-        return stamp if isinstance(stamp, str) else None
 
     def _load(self, stamp: str | None, previous: CompiledOrigins | None) -> CompiledOrigins:
         try:
@@ -283,22 +296,12 @@ class OriginStore:
         return compiled
 
 
-def cache_alias() -> str:
-    """The cache that holds the stamp (``CORS_DB_ORIGINS_CACHE``)."""
-    alias = getattr(settings, CACHE_SETTING, DEFAULT_CACHE)
-    return alias if isinstance(alias, str) else DEFAULT_CACHE
-
-
 def check_interval() -> float:
-    """Seconds between two stamp checks in one process (``CORS_DB_ORIGINS_CHECK_INTERVAL``)."""
+    """Seconds between two version checks in one process (``CORS_DB_ORIGINS_CHECK_INTERVAL``)."""
     value = getattr(settings, CHECK_INTERVAL_SETTING, DEFAULT_CHECK_INTERVAL)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         return DEFAULT_CHECK_INTERVAL
     return float(value)
-
-
-def _stamp_cache() -> BaseCache:
-    return caches[cache_alias()]
 
 
 _store: OriginStore | None = None
@@ -317,13 +320,13 @@ def _build_store() -> OriginStore:
     global _store
     with _store_lock:
         if _store is None:
-            _store = OriginStore(_stamp_cache, check_interval())
+            _store = OriginStore(read_version, check_interval())
         return _store
 
 
-# Settings that change what the store holds or where its stamp lives. The credentials
+# Settings that change what the store holds or where its version lives. The credentials
 # settings matter because rows are re-validated against them on load.
-_DEPENDENCIES: Final = frozenset({CHECK_INTERVAL_SETTING, CACHE_SETTING, "CACHES", "DATABASES"})
+_DEPENDENCIES: Final = frozenset({CHECK_INTERVAL_SETTING, "DATABASES", "DATABASE_ROUTERS"})
 
 
 def reset(setting: str | None = None, **_: Any) -> None:
@@ -336,22 +339,14 @@ def reset(setting: str | None = None, **_: Any) -> None:
 setting_changed.connect(reset, dispatch_uid="crossorigin.contrib.origins.store.reset")
 
 
-def write_stamp() -> None:
-    """Publish a new stamp now, so every process reloads at its next check."""
-    try:
-        _stamp_cache().set(STAMP_KEY, new_stamp(), timeout=None)
-    except Exception:
-        logger.exception(
-            "crossorigin: cannot write the allowed-origins stamp; other processes will not see the change "
-            "until the stamp changes again or the cache is flushed"
-        )
+def _recheck() -> None:
     current = _store
     if current is not None:
         current.invalidate()
 
 
-class _Publish:
-    """One pending ``write_stamp`` after a commit; remembers that it ran."""
+class _Recheck:
+    """This process checks the version at its next request, once the change has committed."""
 
     __slots__ = ("done",)
 
@@ -360,21 +355,30 @@ class _Publish:
 
     def __call__(self) -> None:
         self.done = True
-        write_stamp()
+        _recheck()
 
 
 def bump(using: str | None = None) -> None:
-    """Publish a new stamp once the current transaction on ``using`` commits (now if none).
+    """Bump the version in the current transaction on ``using`` (now if there is none).
 
-    Called by the model's signals and bulk query methods; call it yourself after
-    changing the table with raw SQL. Several changes in one transaction publish once
-    (deleting 10,000 rows sends 10,000 signals but writes one stamp).
+    Called by the model's signals and bulk query methods, inside the transaction of the
+    change, so the change and its version commit together; call it yourself after
+    changing the table with raw SQL. Several changes in one transaction bump once
+    (deleting 10,000 rows sends 10,000 signals but updates the version row once).
     """
-    connection = transaction.get_connection(using)
+    from .models import OriginsVersion
+
+    db = using or _database()
+    connection = transaction.get_connection(db)
     if connection.in_atomic_block:
         for entry in connection.run_on_commit:
-            # A callback dropped by a rolled-back savepoint is no longer listed, so a
-            # later change in the same transaction registers a new one.
-            if isinstance(entry[1], _Publish) and not entry[1].done:
+            # A callback dropped by a rolled-back savepoint is no longer listed (nor is
+            # the bump made with it), so a later change in the same transaction bumps again.
+            if isinstance(entry[1], _Recheck) and not entry[1].done:
                 return
-    transaction.on_commit(_Publish(), using=using)
+    versions = OriginsVersion.objects.using(db)
+    if not versions.filter(pk=VERSION_ROW).update(version=F("version") + 1):
+        # The migration creates the row; recreate it if someone deleted it.
+        versions.get_or_create(pk=VERSION_ROW)
+        versions.filter(pk=VERSION_ROW).update(version=F("version") + 1)
+    transaction.on_commit(_Recheck(), using=db)

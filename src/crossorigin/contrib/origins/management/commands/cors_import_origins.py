@@ -2,7 +2,7 @@
 
 Blank lines and lines starting with ``#`` are skipped; text after `` #`` is kept as the
 origin's note. Every line is checked with the settings' rules first; if any line is
-wrong nothing is changed. The import is one transaction and publishes one new stamp.
+wrong nothing is changed. The import is one transaction and bumps the version once.
 """
 
 from __future__ import annotations
