@@ -1,0 +1,88 @@
+"""Checks of the project's WebSocket routes (``ASGI_APPLICATION``) against the CORS policies.
+
+A browser sends the site's cookies with every WebSocket handshake, so a socket that
+authenticates by cookie behind an allow-all policy can be driven by a page on any
+site: with credentials allowed, every origin opens it (cross-site WebSocket
+hijacking); without, ``CorsOriginValidator`` refuses every other origin, and the
+policy says something it does not do. Either way it is reported, whatever
+``CORS_ALLOW_CREDENTIALS`` says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Tags, register
+from django.utils.module_loading import import_string
+
+from crossorigin import registry
+from crossorigin.channels import CorsOriginValidator, authenticates_by_cookie, is_cookie_middleware, walk
+from crossorigin.policy import Policy
+from crossorigin.problems import Problem, error, info, warning
+
+from .startup import to_message
+
+
+def dangerous(code: int, msg: str, hint: str) -> Problem:
+    """A finding that is dangerous as deployed: Error, or Warning under DEBUG (the checks' level rule)."""
+    if getattr(settings, "DEBUG", False):
+        return warning(code, msg, hint)
+    return error(code, msg, hint)
+
+
+def cookie_sockets(app: object) -> Iterator[CorsOriginValidator]:
+    """Each ``CorsOriginValidator`` in ``app`` whose socket authenticates by cookie.
+
+    Channels' cookie, session or auth middleware may sit inside the validator or
+    around it: either way the handshake's cookies authenticate the socket.
+    """
+    for found, above in walk(app):
+        if isinstance(found, CorsOriginValidator) and (
+            found.credentials or authenticates_by_cookie(found) or any(is_cookie_middleware(a) for a in above)
+        ):
+            yield found
+
+
+def allow_all_policies() -> list[Policy]:
+    """The compiled policies (global and URL) that allow every origin."""
+    policies = registry.current()
+    found = [policies.global_policy] + [policy for _pattern, policy, _overrides in policies.url_policies]
+    return [policy for policy in found if policy.options.allow_all_origins]
+
+
+def websocket_problems(application_path: str | None) -> list[Problem]:
+    """What is dangerous about the WebSocket routes of the ASGI application at ``application_path``."""
+    if not application_path:
+        return []
+    try:
+        app = import_string(application_path)
+    except Exception as exc:  # any failure: say so rather than guess
+        return [
+            info(
+                60,
+                f"ASGI_APPLICATION {application_path!r} cannot be imported at check time ({type(exc).__name__}: {exc}), "
+                "so its WebSocket routes were not checked against the CORS policies.",
+                "Run the checks where the ASGI application imports (its dependencies installed), e.g. in CI.",
+            )
+        ]
+    if not any(True for _ in cookie_sockets(app)):
+        return []
+    return [
+        dangerous(
+            60,
+            f"A WebSocket route that authenticates by cookie sits behind the allow-all policy {policy.name!r}: "
+            "a browser sends the site's cookies with every handshake, so a page on any site could drive a "
+            "logged-in user's socket (with CORS_ALLOW_CREDENTIALS) or no other origin can open it (without).",
+            "List the front ends' origins (CORS_ALLOWED_ORIGINS) instead of allowing all, or give the WebSocket "
+            "paths a URL policy of their own (CORS_URL_POLICIES) that lists them.",
+        )
+        for policy in allow_all_policies()
+    ]
+
+
+@register(Tags.security, "crossorigin")
+def check_websockets(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """Report WebSocket routes that authenticate by cookie behind an allow-all policy."""
+    return [to_message(p) for p in websocket_problems(getattr(settings, "ASGI_APPLICATION", None))]
