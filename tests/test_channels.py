@@ -13,10 +13,10 @@ import sys
 from typing import Any
 
 import pytest
+from asgiref.testing import ApplicationCommunicator
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from channels.sessions import SessionMiddlewareStack
-from asgiref.testing import ApplicationCommunicator
 
 from crossorigin.channels import CorsOriginValidator, authenticates_by_cookie
 from tests.conftest import SettingsWrapper
@@ -67,7 +67,14 @@ async def open_socket(app: Any, origin: str | None, path: str = "/ws/echo/") -> 
     headers = [(b"host", b"app.example")]
     if origin is not None:
         headers.append((b"origin", origin.encode()))
-    scope = {"type": "websocket", "path": path, "scheme": "ws", "headers": headers, "query_string": b"", "subprotocols": []}
+    scope = {
+        "type": "websocket",
+        "path": path,
+        "scheme": "ws",
+        "headers": headers,
+        "query_string": b"",
+        "subprotocols": [],
+    }
     socket = Socket(app, scope)
     connected, code = await socket.connect()
     return connected, code, socket

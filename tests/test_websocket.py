@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from crossorigin.contrib.origins.models import AllowedOrigin
 from crossorigin.contrib.origins import store
+from crossorigin.contrib.origins.models import AllowedOrigin
 from crossorigin.policy import Reason
 from crossorigin.websocket import (
     Handshake,
@@ -51,7 +51,12 @@ def _hosts(settings: SettingsWrapper) -> None:
     [
         ("CORS_ALLOWED_ORIGINS", ["https://front.example"], "https://front.example", Reason.ALLOWED_EXACT),
         ("CORS_ALLOWED_ORIGINS", ["https://*.front.example"], "https://eu.front.example", Reason.ALLOWED_WILDCARD),
-        ("CORS_ALLOWED_ORIGIN_REGEXES", [r"^https://pr-\d+\.preview\.example$"], "https://pr-12.preview.example", Reason.ALLOWED_REGEX),
+        (
+            "CORS_ALLOWED_ORIGIN_REGEXES",
+            [r"^https://pr-\d+\.preview\.example$"],
+            "https://pr-12.preview.example",
+            Reason.ALLOWED_REGEX,
+        ),
     ],
     ids=["exact", "wildcard", "regex"],
 )
@@ -175,7 +180,12 @@ def test_a_handshake_without_origin_is_accepted_unless_refused_by_choice() -> No
 
 def test_a_cookie_socket_opens_only_for_origins_allowed_with_credentials(settings: SettingsWrapper) -> None:
     settings.CORS_ALLOW_ALL_ORIGINS = True
-    settings.CORS_URL_POLICIES = [[r"^/ws/private/", {"allow_all_origins": False, "allowed_origins": ["https://front.example"], "allow_credentials": True}]]
+    settings.CORS_URL_POLICIES = [
+        [
+            r"^/ws/private/",
+            {"allow_all_origins": False, "allowed_origins": ["https://front.example"], "allow_credentials": True},
+        ]
+    ]
 
     public = check_handshake(handshake("https://any.example", cookies=False))
     hijack = check_handshake(handshake("https://any.example", cookies=True))
@@ -202,5 +212,7 @@ def test_the_scope_gives_the_handshakes_values() -> None:
         "headers": [(b"host", b"app.example"), (b"origin", b"https://front.example"), (b"origin", b"https://second")],
     }
 
-    assert handshake_from_scope(scope, True) == Handshake("https://front.example", "/ws/chat/", "wss", "app.example", True)
+    assert handshake_from_scope(scope, True) == Handshake(
+        "https://front.example", "/ws/chat/", "wss", "app.example", True
+    )
     assert handshake_from_scope({"type": "websocket"}, False) == Handshake(None, "/", "ws", None, False)

@@ -27,10 +27,11 @@ def documented_example() -> str:
     return found.group(1)
 
 
-exec(compile(documented_example(), str(PAGE), "exec"))  # noqa: S102  (the docs' own example)
-
-websocket_urlpatterns: list[Any]
-application: Any
+_example: dict[str, Any] = {"__name__": __name__}
+exec(compile(documented_example(), str(PAGE), "exec"), _example)
+EchoConsumer: Any = _example["EchoConsumer"]
+websocket_urlpatterns: list[Any] = _example["websocket_urlpatterns"]
+application: Any = _example["application"]
 
 # A socket that does not authenticate by cookie (no session or auth middleware).
 cookieless = ProtocolTypeRouter({"websocket": CorsOriginValidator(URLRouter(websocket_urlpatterns))})

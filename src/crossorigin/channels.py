@@ -96,7 +96,9 @@ class CorsOriginValidator:
     a handshake without Origin (not a browser) is accepted.
     """
 
-    def __init__(self, application: ASGIApp, *, credentials: bool | None = None, allow_missing_origin: bool = True) -> None:
+    def __init__(
+        self, application: ASGIApp, *, credentials: bool | None = None, allow_missing_origin: bool = True
+    ) -> None:
         self.application = application
         self.credentials = authenticates_by_cookie(application) if credentials is None else credentials
         self.allow_missing_origin = allow_missing_origin

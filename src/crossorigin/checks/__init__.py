@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from .startup import ANSWERING_MIDDLEWARE, check_middleware, check_settings, middleware_problems, to_message
 from .subclasses import check_middleware_subclasses, subclass_problems
-from .websockets import check_websockets, websocket_problems
 from .views import decorated_views
+from .websockets import check_websockets, websocket_problems
 
 __all__ = [
     "ANSWERING_MIDDLEWARE",
     "check_middleware",
     "check_middleware_subclasses",
-    "check_websockets",
     "check_settings",
+    "check_websockets",
     "decorated_views",
     "middleware_problems",
     "subclass_problems",

@@ -25,11 +25,14 @@ from crossorigin.problems import Problem, error, info, warning
 from .startup import to_message
 
 
-def dangerous(code: int, msg: str, hint: str) -> Problem:
-    """A finding that is dangerous as deployed: Error, or Warning under DEBUG (the checks' level rule)."""
+def cookie_socket_problem(msg: str, hint: str) -> Problem:
+    """The cookie-socket finding at the checks' level rule: Error as deployed, Warning under DEBUG.
+
+    The one place this check picks its level, to be replaced by the shared rule.
+    """
     if getattr(settings, "DEBUG", False):
-        return warning(code, msg, hint)
-    return error(code, msg, hint)
+        return warning(60, msg, hint)
+    return error(60, msg, hint)
 
 
 def cookie_sockets(app: object) -> Iterator[CorsOriginValidator]:
@@ -70,8 +73,7 @@ def websocket_problems(application_path: str | None) -> list[Problem]:
     if not any(True for _ in cookie_sockets(app)):
         return []
     return [
-        dangerous(
-            60,
+        cookie_socket_problem(
             f"A WebSocket route that authenticates by cookie sits behind the allow-all policy {policy.name!r}: "
             "a browser sends the site's cookies with every handshake, so a page on any site could drive a "
             "logged-in user's socket (with CORS_ALLOW_CREDENTIALS) or no other origin can open it (without).",

@@ -40,7 +40,11 @@ class HandshakeExplanation:
     def lines(self) -> list[str]:
         """The explanation as lines of text."""
         h, v = self.handshake, self.verdict
-        verdict = "ACCEPTED: a page on the origin can open this socket." if v.accepted else "REFUSED: the handshake is closed before accept (HTTP 403)."
+        verdict = (
+            "ACCEPTED: a page on the origin can open this socket."
+            if v.accepted
+            else "REFUSED: the handshake is closed before accept (HTTP 403)."
+        )
         return [
             f"WebSocket handshake from {h.origin} to {h.scheme}://{h.host}{h.path}",
             f"  socket authenticates by cookie: {'yes' if h.cookies else 'no'}",
