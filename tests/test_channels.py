@@ -24,6 +24,10 @@ from tests.ws_routing import EchoConsumer, application, cookieless, websocket_ur
 
 FRONT = "https://front.example"
 
+# Channels' AuthMiddleware closes stale database connections around its (cookie-only)
+# session read, which pytest-django counts as database access.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def _site(settings: SettingsWrapper) -> None:
