@@ -216,3 +216,12 @@ def test_the_scope_gives_the_handshakes_values() -> None:
         "https://front.example", "/ws/chat/", "wss", "app.example", True
     )
     assert handshake_from_scope({"type": "websocket"}, False) == Handshake(None, "/", "ws", None, False)
+
+
+def test_the_documented_call_without_channels(settings: SettingsWrapper) -> None:
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    settings.CORS_ALLOW_CREDENTIALS = True
+
+    verdict = check_handshake(Handshake("https://app.example.com", "/ws/echo/", "wss", "api.example.com", cookies=True))
+
+    assert verdict.accepted, verdict.sentence

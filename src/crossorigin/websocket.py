@@ -110,7 +110,7 @@ def handshake_from_scope(scope: Mapping[str, Any], cookies: bool) -> Handshake:
     return Handshake(origin, scope.get("path") or "/", scope.get("scheme") or "ws", host, cookies)
 
 
-def select_policy(path: str) -> tuple[Policy, bool]:
+def policy_for_socket(path: str) -> tuple[Policy, bool]:
     """The policy that covers a socket's path, and whether CORS is on for it.
 
     The one place that picks it, so the selection function shared with HTTP replaces
@@ -167,7 +167,7 @@ def _answer_without_policy(h: Handshake, allow_missing_origin: bool) -> Verdict 
 
 
 def _question(h: Handshake, checker: OriginChecker | None, context: object) -> Question:
-    policy, enabled = select_policy(h.path)
+    policy, enabled = policy_for_socket(h.path)
     # The signal is never sent (False): its receivers expect an HttpRequest.
     return Question(
         policy, h.origin, url_enabled=enabled, checker=None if checker else False, context=(checker, context)
