@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from channels.auth import AuthMiddlewareStack
+from channels.routing import URLRouter
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.urls import path, re_path
 
-from crossorigin.checks.websockets import check_websockets
+from crossorigin.checks.websockets import check_websockets, route_paths
 from tests.conftest import SettingsWrapper
+from tests.ws_routing import EchoConsumer
 
 
 def ids(settings: SettingsWrapper) -> list[str]:
@@ -34,15 +38,38 @@ def test_under_debug_it_is_a_warning(settings: SettingsWrapper) -> None:
     assert ids(settings) == ["crossorigin.W060"]
 
 
-def test_an_allow_all_url_policy_counts_too(settings: SettingsWrapper) -> None:
+def test_an_allow_all_url_policy_over_the_sockets_path_counts_too(settings: SettingsWrapper) -> None:
     settings.ASGI_APPLICATION = "tests.ws_routing.application"
     settings.CORS_ALLOWED_ORIGINS = ["https://front.example"]
-    settings.CORS_URL_POLICIES = [[r"^/public/", {"allow_all_origins": True}]]
+    settings.CORS_URL_POLICIES = [[r"^/public/", {"allow_all_origins": True}], [r"^/ws/", {"allow_all_origins": True}]]
 
     [message] = check_websockets()
 
     assert message.id == "crossorigin.E060"
-    assert "'url:^/public/'" in message.msg
+    assert "'url:^/ws/'" in message.msg
+
+
+def test_an_allow_all_policy_elsewhere_is_not_the_sockets(settings: SettingsWrapper) -> None:
+    settings.ASGI_APPLICATION = "tests.ws_routing.application"
+    settings.CORS_ALLOWED_ORIGINS = ["https://front.example"]
+    settings.CORS_URL_POLICIES = [[r"^/public/", {"allow_all_origins": True}]]
+
+    assert ids(settings) == []
+
+
+def test_a_regex_route_could_be_any_path(settings: SettingsWrapper) -> None:
+    settings.ASGI_APPLICATION = "tests.ws_routing.regex_routes"
+    settings.CORS_ALLOWED_ORIGINS = ["https://front.example"]
+    settings.CORS_URL_POLICIES = [[r"^/public/", {"allow_all_origins": True}]]
+
+    assert ids(settings) == ["crossorigin.E060"]
+
+
+def test_route_paths_write_out_converters_and_nested_routers() -> None:
+    nested = URLRouter([path("rooms/<int:pk>/", URLRouter([path("<slug:name>/", EchoConsumer.as_asgi())]))])
+
+    assert route_paths(AuthMiddlewareStack(nested)) == ["/rooms/1/x/"]
+    assert route_paths(URLRouter([re_path(r"^ws/(?P<room>\w+)/$", EchoConsumer.as_asgi())])) is None
 
 
 def test_the_cookie_middleware_around_the_validator_counts_too(settings: SettingsWrapper) -> None:

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
+from django.urls import re_path
 
 from crossorigin.channels import CorsOriginValidator
 
@@ -39,4 +40,13 @@ cookieless = ProtocolTypeRouter({"websocket": CorsOriginValidator(URLRouter(webs
 # The cookie middleware around the validator rather than inside it.
 stack_outside = ProtocolTypeRouter(
     {"websocket": AuthMiddlewareStack(CorsOriginValidator(URLRouter(websocket_urlpatterns)))}
+)
+
+# A re_path() route: its paths cannot be written out, so the checks assume any path.
+regex_routes = ProtocolTypeRouter(
+    {
+        "websocket": CorsOriginValidator(
+            AuthMiddlewareStack(URLRouter([re_path(r"^ws/(?P<room>\w+)/$", EchoConsumer.as_asgi())]))
+        )
+    }
 )

@@ -10,17 +10,20 @@ policy says something it does not do. Either way it is reported, whatever
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Final
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, register
+from django.urls.resolvers import RoutePattern
 from django.utils.module_loading import import_string
 
 from crossorigin import registry
-from crossorigin.channels import CorsOriginValidator, authenticates_by_cookie, is_cookie_middleware, walk
+from crossorigin.channels import CorsOriginValidator, authenticates_by_cookie, inner_apps, is_cookie_middleware, walk
 from crossorigin.policy import Policy
 from crossorigin.problems import Problem, error, info, warning
+from crossorigin.websocket import policy_for_socket
 
 from .startup import to_message
 
@@ -48,11 +51,54 @@ def cookie_sockets(app: object) -> Iterator[CorsOriginValidator]:
             yield found
 
 
-def allow_all_policies() -> list[Policy]:
-    """The compiled policies (global and URL) that allow every origin."""
+# A path converter in a path() route, e.g. <int:pk> or <room>.
+_CONVERTER: Final = re.compile(r"<(?:(?P<kind>[^>:]+):)?[^>]+>")
+_SAMPLES: Final = {"int": "1", "uuid": "00000000-0000-0000-0000-000000000000"}
+
+
+def _sample(match: re.Match[str]) -> str:
+    return _SAMPLES.get(match["kind"] or "str", "x")
+
+
+def route_paths(app: object, prefix: str = "/") -> list[str] | None:
+    """One path for each route below ``app`` (a sample value for each converter).
+
+    None when a route's paths cannot be written out (a ``re_path`` regex), so the
+    caller must assume any path.
+    """
+    routes = getattr(app, "routes", None)
+    if routes is None:
+        inner = list(inner_apps(app))
+        if not inner:  # a consumer: it serves the path routed to it
+            return [prefix]
+        found: list[str] = []
+        for each in inner:
+            paths = route_paths(each, prefix)
+            if paths is None:
+                return None
+            found.extend(paths)
+        return found
+    found = []
+    for route in routes:
+        pattern = getattr(route, "pattern", None)
+        if not isinstance(pattern, RoutePattern):
+            return None
+        paths = route_paths(getattr(route, "callback", None), prefix + _CONVERTER.sub(_sample, str(pattern)))
+        if paths is None:
+            return None
+        found.extend(paths)
+    return found
+
+
+def allow_all_policies(paths: list[str] | None) -> list[Policy]:
+    """The policies that allow every origin and cover one of ``paths`` (None: any path)."""
     policies = registry.current()
-    found = [policies.global_policy] + [policy for _pattern, policy, _overrides in policies.url_policies]
-    return [policy for policy in found if policy.options.allow_all_origins]
+    if paths is None:
+        found = [policies.global_policy] + [policy for _pattern, policy, _overrides in policies.url_policies]
+    else:
+        found = [policy for policy, enabled in map(policy_for_socket, paths) if enabled]
+    unique = {id(policy): policy for policy in found}
+    return [policy for policy in unique.values() if policy.options.allow_all_origins]
 
 
 def websocket_problems(application_path: str | None) -> list[Problem]:
@@ -70,8 +116,10 @@ def websocket_problems(application_path: str | None) -> list[Problem]:
                 "Run the checks where the ASGI application imports (its dependencies installed), e.g. in CI.",
             )
         ]
-    if not any(True for _ in cookie_sockets(app)):
-        return []
+    dangerous: dict[int, Policy] = {}
+    for validator in cookie_sockets(app):
+        for policy in allow_all_policies(route_paths(validator.application)):
+            dangerous[id(policy)] = policy
     return [
         cookie_socket_problem(
             f"A WebSocket route that authenticates by cookie sits behind the allow-all policy {policy.name!r}: "
@@ -80,7 +128,7 @@ def websocket_problems(application_path: str | None) -> list[Problem]:
             "List the front ends' origins (CORS_ALLOWED_ORIGINS) instead of allowing all, or give the WebSocket "
             "paths a URL policy of their own (CORS_URL_POLICIES) that lists them.",
         )
-        for policy in allow_all_policies()
+        for policy in dangerous.values()
     ]
 
 
