@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -91,12 +92,14 @@ async def test_an_async_checker_is_awaited_from_the_event_loop(settings: Setting
     assert (verdict.accepted, verdict.reason) == (True, Reason.ALLOWED_CHECKER)
 
 
-def test_a_failing_checker_refuses(settings: SettingsWrapper) -> None:
+def test_a_failing_checker_refuses_and_is_logged(settings: SettingsWrapper, caplog: pytest.LogCaptureFixture) -> None:
     settings.CORS_ORIGIN_CHECKER = "tests.test_websocket.failing_checker"
 
-    verdict = check_handshake(handshake("https://acme.example"), {})
+    with caplog.at_level(logging.ERROR, logger="crossorigin"):
+        verdict = check_handshake(handshake("https://acme.example"), {})
 
     assert (verdict.accepted, verdict.reason) == (False, Reason.ORIGIN_NOT_ALLOWED)
+    assert [r.getMessage() for r in caplog.records] == ["crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused"]
 
 
 @pytest.mark.django_db

@@ -26,7 +26,6 @@ The rules, in order (``docs/websockets.md``):
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -40,9 +39,7 @@ from crossorigin import registry
 from crossorigin.checker import OriginChecker
 from crossorigin.origins import is_well_formed_request_origin
 from crossorigin.policy import Decision, Policy, Reason
-from crossorigin.resolution import Question, aresolve_decision, resolve_decision
-
-logger: Final = logging.getLogger("crossorigin")
+from crossorigin.resolution import Question, achecker_answer, aresolve_decision, checker_answer, resolve_decision
 
 # The page origin's scheme for each WebSocket scheme.
 HTTP_SCHEMES: Final = {"ws": "http", "wss": "https", "http": "http", "https": "https"}
@@ -185,21 +182,13 @@ def _never(q: Question) -> bool:
 
 
 def _ask(q: Question) -> bool:
-    checker, context = q.context
-    try:
-        return bool(checker.check(q.origin, context))
-    except Exception:  # a failing checker refuses, as on the HTTP path
-        logger.exception("crossorigin: the origin checker raised on a WebSocket handshake; refused")
-        return False
+    checker, scope = q.context
+    return checker_answer(checker, q.origin, scope)
 
 
 async def _aask(q: Question) -> bool:
-    checker, context = q.context
-    try:
-        return bool(await checker.acheck(q.origin, context))
-    except Exception:  # a failing checker refuses, as on the HTTP path
-        logger.exception("crossorigin: the origin checker raised on a WebSocket handshake; refused")
-        return False
+    checker, scope = q.context
+    return await achecker_answer(checker, q.origin, scope)
 
 
 def check_handshake(h: Handshake, context: object = None, *, allow_missing_origin: bool = True) -> Verdict:
