@@ -45,6 +45,9 @@ PUBLIC = {
     "crossorigin.testing": ["assert_cors_allowed", "assert_cors_denied", "cors_headers", "preflight", "request_headers_value"],
     "crossorigin.policy": ["Decision", "Policy", "Reason", "decide"],
     "crossorigin.resolution": ["Question", "resolving", "resolve_decision", "aresolve_decision"],
+    # docs/websockets.md
+    "crossorigin.channels": ["CorsOriginValidator"],
+    "crossorigin.websocket": ["Handshake", "HandshakeReason", "Verdict", "check_handshake", "acheck_handshake"],
 }
 
 CASES = [(module, name) for module, names in PUBLIC.items() for name in names]

@@ -71,3 +71,35 @@ def log_decision(decision: Decision, origin: str | None, path: str) -> None:
             "cors_allowed": decision.allowed,
         },
     )
+
+
+def log_handshake(accepted: bool, reason: str, policy: str, origin: str | None, path: str) -> None:
+    """Log one WebSocket handshake: a refusal at INFO (the server's log says why), an acceptance at DEBUG.
+
+    A refused handshake is rare and is the one a developer looks for when a socket
+    will not open, so it is visible at INFO, as Django logs a 403; a flood of refused
+    handshakes costs one escaped, bounded line each, as each refused request does.
+    """
+    level = logging.DEBUG if accepted else logging.INFO
+    if not logger.isEnabledFor(level):
+        return
+    verdict = "accepted" if accepted else "refused"
+    safe_policy = escape(policy)
+    safe_origin = escape(origin)
+    safe_path = escape(path)
+    logger.log(
+        level,
+        "websocket %s %s policy=%s origin=%s path=%s",
+        reason,
+        verdict,
+        safe_policy,
+        safe_origin,
+        safe_path,
+        extra={
+            "cors_reason": reason,
+            "cors_policy": safe_policy,
+            "cors_origin": safe_origin,
+            "cors_path": safe_path,
+            "cors_allowed": accepted,
+        },
+    )

@@ -66,7 +66,14 @@ from crossorigin.headers import (  # public here too
 from crossorigin.logs import log_decision
 from crossorigin.policy import Decision, Policy, Reason
 from crossorigin.registry import PolicySet, ViewOverrides
-from crossorigin.resolution import Question, aresolve_decision, resolve_decision, signal_results
+from crossorigin.resolution import (
+    Question,
+    achecker_answer,
+    aresolve_decision,
+    checker_answer,
+    resolve_decision,
+    signal_results,
+)
 from crossorigin.signals import check_request_enabled
 
 __all__ = [
@@ -356,11 +363,7 @@ def _signal_answer(request: HttpRequest) -> bool:
 def _checker_answer(q: Question) -> bool:
     """Ask the origin checker synchronously, once per request; a failing checker refuses."""
     checker, request = q.context
-    try:
-        answer = bool(checker.check(q.origin, request, q.policy))
-    except Exception:
-        logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
-        answer = False
+    answer = checker_answer(checker, q.origin, request, q.policy)
     setattr(request, _CHECKER, answer)
     return answer
 
@@ -368,11 +371,7 @@ def _checker_answer(q: Question) -> bool:
 async def _checker_answer_async(q: Question) -> bool:
     """Ask the origin checker from the event loop, once per request; a failing checker refuses."""
     checker, request = q.context
-    try:
-        answer = bool(await checker.acheck(q.origin, request, q.policy))
-    except Exception:
-        logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
-        answer = False
+    answer = await achecker_answer(checker, q.origin, request, q.policy)
     setattr(request, _CHECKER, answer)
     return answer
 

@@ -14,9 +14,10 @@ answer; the test helpers reuse the answers a request already got. The order is
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterator
 from typing import Any, Final
 
+from crossorigin.checker import OriginChecker
 from crossorigin.policy import Decision, Policy, Reason, decide
 from crossorigin.signals import check_request_enabled
 
@@ -117,6 +118,31 @@ async def aresolve_decision(
         q.answer(asked, await ask_checker(q) if asked is Reason.PENDING_CHECKER else send_signal(q))
     assert q.decision is not None
     return q.decision
+
+
+def checker_answer(checker: OriginChecker, origin: str | None, context: Any, policy: Hashable = None) -> bool:
+    """The origin checker's answer, asked synchronously; a checker that raises refuses (logged).
+
+    ``context`` is what the checker receives with the origin: the request, or a
+    WebSocket handshake's ASGI scope. ``policy`` is part of the checker cache's key.
+    """
+    try:
+        return bool(checker.check(origin or "", context, policy))
+    except Exception:  # a broken checker must refuse, not 500 every request
+        logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
+        return False
+
+
+async def achecker_answer(
+    checker: OriginChecker, origin: str | None, context: Any, policy: Hashable = None
+) -> bool:
+    """``checker_answer`` from the event loop: an async checker is awaited, a sync one runs in a thread."""
+    assert origin is not None
+    try:
+        return bool(await checker.acheck(origin, context, policy))
+    except Exception:  # a broken checker must refuse, not 500 every request
+        logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
+        return False
 
 
 def signal_results(request: Any) -> list[tuple[Any, Any]]:

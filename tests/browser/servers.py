@@ -180,10 +180,17 @@ class UvicornServer:
     environment). The listening socket is bound here and handed over (``--fd``), so
     the port is known before the process starts and no other process can take it.
     With ``certificate`` it serves HTTPS (uvicorn's ``--ssl-certfile/--ssl-keyfile``).
+    ``app`` is the ASGI application uvicorn serves (``tests.browser.ws_asgi:application``
+    for the Channels project of ``test_websockets``).
     """
 
     def __init__(
-        self, overrides: dict[str, Any], *, certificate: tuple[Path, Path] | None = None, timeout: float = 30.0
+        self,
+        overrides: dict[str, Any],
+        *,
+        certificate: tuple[Path, Path] | None = None,
+        timeout: float = 30.0,
+        app: str = "tests.browser.asgi:application",
     ) -> None:
         self.scheme = "https" if certificate else "http"
         # Our own requests (the record) accept the self-signed certificate.
@@ -204,7 +211,7 @@ class UvicornServer:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the server must run as in production
-        command = [sys.executable, "-m", "uvicorn", "tests.browser.asgi:application", "--fd", str(fd)]
+        command = [sys.executable, "-m", "uvicorn", app, "--fd", str(fd)]
         command += ["--lifespan", "off", "--no-access-log", "--log-level", "warning"]
         if certificate is not None:
             command += ["--ssl-certfile", str(certificate[0]), "--ssl-keyfile", str(certificate[1])]

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from crossorigin.explain import ExplainArgumentError, Explanation, RequestExplanation, explain, parse_headers
 from crossorigin.explain.serving import CORS, VIEW, ServerAnswer
+from crossorigin.explain.websocket import explain_websocket
 
 EXIT_ALLOWED = 0
 EXIT_REFUSED = 1
@@ -68,8 +69,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--host", default=None, help="the Host of the simulated request (default: from ALLOWED_HOSTS)"
         )
+        parser.add_argument(
+            "--websocket",
+            action="store_true",
+            help="explain a WebSocket handshake to PATH instead (CorsOriginValidator); with --credentials, "
+            "for a socket that authenticates by cookie; with --secure, over wss",
+        )
+        parser.add_argument("--secure", action="store_true", help="with --websocket: the socket is wss://")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["websocket"]:
+            self.handle_websocket(options)
+            return
         try:
             result = explain(
                 options["origin"],
@@ -86,6 +97,21 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_dict(), indent=2, sort_keys=True))
         else:
             self.stdout.write(self.render(result))
+
+    def handle_websocket(self, options: dict[str, Any]) -> None:
+        """``--websocket``: explain a handshake (crossorigin.explain.websocket)."""
+        result = explain_websocket(
+            options["origin"],
+            options["path"],
+            host=options["host"],
+            secure=options["secure"],
+            cookies=options["credentials"],
+        )
+        self.exit_code = EXIT_ALLOWED if result.verdict.accepted else EXIT_REFUSED
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), indent=2, sort_keys=True))
+        else:
+            self.stdout.write("\n".join(result.lines()))
 
     def run_from_argv(self, argv: list[str]) -> None:
         super().run_from_argv(argv)
