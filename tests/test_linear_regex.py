@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from crossorigin import registry
 from crossorigin.checks import check_settings
-from crossorigin.linear_regex import LinearPattern, LinearRegexError, LinearSet, NeverMatches, compile_linear
+from crossorigin.linear_regex import LinearPattern, LinearSet, NeverMatches, compile_linear
 from crossorigin.policy import Reason, decide
 from tests.conftest import Send
 from tests.cors_asserts import allowed, refused
@@ -130,9 +130,11 @@ def test_compiled_patterns_keep_their_flags() -> None:
     assert compile_linear(re.compile(r"^a.b$")).fullmatch("a\nb") is None
 
 
-def test_verbose_and_locale_flags_are_refused() -> None:
-    with pytest.raises(LinearRegexError, match="VERBOSE"):
-        compile_linear(re.compile(r"^https:// a \.example $", re.VERBOSE))
+def test_verbose_patterns_run_as_python_parses_them() -> None:
+    # Issue 21 item 3: the RE2 pattern is written from Python's parse, so re.VERBOSE
+    # (whitespace and comments dropped by Python's parser) is no longer refused.
+    pattern = compile_linear(re.compile(r"^https:// a \.example $  # comment", re.VERBOSE))
+    assert pattern.fullmatch("https://a.example") is not None
 
 
 def test_python_spellings_re2_writes_differently_keep_their_meaning() -> None:

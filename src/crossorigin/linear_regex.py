@@ -6,30 +6,24 @@ takes seconds on a 44-character Origin. Every regex the middleware runs on reque
 compiled once here with RE2 (the ``google-re2`` package), whose automaton matches in
 time linear in the input.
 
-The pattern's text is handed to RE2 after three translations that keep Python's
-meaning: global flags (``re.I``, ``re.M``, ``re.S``, inline or passed to ``re.compile``)
-become RE2 inline flags, ``\\Z`` becomes ``\\z`` and ``{,n}`` becomes ``{0,n}``.
-What RE2 cannot run (back-references, lookaround, conditionals, atomic groups,
-``re.VERBOSE``) is refused with ``LinearRegexError``: the settings report it as
-``crossorigin.E025`` and the pattern matches nothing (fail closed). Known narrowings,
-all safe: ``\\d``, ``\\w`` and ``\\b`` are ASCII-only and ``$`` never matches before
-a trailing newline.
+RE2 never sees the pattern's own text: ``crossorigin.re2_spelling`` writes the RE2
+pattern from Python's parse of it, so each construct keeps Python's meaning (flags,
+sets such as ``[[:graph:]]``, ``\\Z``, ``{,n}``, ``re.VERBOSE``). What RE2 cannot run
+(back-references, lookaround, conditionals, atomic groups, possessive repeats) is
+refused with ``LinearRegexError``: the settings report it as ``crossorigin.E025`` and
+the pattern matches nothing (fail closed). Known narrowings, all safe: ``\\d``, ``\\w``
+and ``\\b`` are ASCII-only and ``$`` never matches before a trailing newline.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
-# Flags RE2 can express inline, and the letters it spells them with.
-_INLINE_FLAGS: Final = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
-# Flags that change nothing under RE2's ASCII classes, or that only Python sets.
-_IGNORED_FLAGS: Final = re.UNICODE | re.ASCII
-# Python's global inline flags, which must open the pattern (3.11+).
-_LEADING_FLAGS_RE: Final = re.compile(r"\(\?[aiLmsux]+\)")
+from crossorigin.re2_spelling import UnsupportedRegex, re2_spelling
 
 
 class LinearRegexError(ValueError):
@@ -44,54 +38,10 @@ def _options() -> Any:
 
 def re2_source(pattern: re.Pattern[str]) -> str:
     """The RE2 spelling of a Python pattern; raises LinearRegexError if there is none."""
-    flags = pattern.flags & ~_IGNORED_FLAGS
-    unsupported = flags & ~(re.IGNORECASE | re.MULTILINE | re.DOTALL)
-    if unsupported:
-        names = "|".join(flag.name or str(flag) for flag in re.RegexFlag if flag & unsupported)
-        raise LinearRegexError(f"it uses the flag(s) {names}, which the linear-time engine (RE2) does not support")
-    body = pattern.pattern
-    while True:  # the flags are taken from pattern.flags, which includes the inline ones
-        leading = _LEADING_FLAGS_RE.match(body)
-        if leading is None:
-            break
-        body = body[leading.end() :]
-    letters = "".join(letter for flag, letter in _INLINE_FLAGS if flags & flag)
-    return (f"(?{letters})" if letters else "") + _translate(body)
-
-
-def _translate(body: str) -> str:
-    """Rewrite the few escapes and repeats whose spelling differs between the engines."""
-    out: list[str] = []
-    i, n, in_class = 0, len(body), False
-    while i < n:
-        char = body[i]
-        if char == "\\" and i + 1 < n:
-            pair = body[i : i + 2]
-            out.append(r"\z" if pair == r"\Z" and not in_class else pair)
-            i += 2
-            continue
-        if in_class:
-            if char == "]":
-                in_class = False
-        elif char == "[":
-            in_class = True
-            out.append(char)
-            i += 1
-            # A ']' (after an optional '^') right after '[' is a literal member.
-            if i < n and body[i] == "^":
-                out.append("^")
-                i += 1
-            if i < n and body[i] == "]":
-                out.append("]")
-                i += 1
-            continue
-        elif body.startswith("{,", i) and re.match(r"\{,[0-9]+\}", body[i:]):
-            out.append("{0,")
-            i += 2
-            continue
-        out.append(char)
-        i += 1
-    return "".join(out)
+    try:
+        return re2_spelling(pattern)
+    except UnsupportedRegex as exc:
+        raise LinearRegexError(str(exc)) from None
 
 
 class LinearPattern:

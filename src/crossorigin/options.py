@@ -212,7 +212,7 @@ def linear_problem(pattern: re.Pattern[str], name: str) -> Problem | None:
             25,
             f"{name} contains {pattern.pattern!r}: {exc}. Without a linear-time match one request could cost "
             "seconds, so the pattern is not used (it matches nothing).",
-            "Rewrite it without back-references, lookaround, conditionals or re.VERBOSE; an origin is "
+            "Rewrite it without back-references, lookaround, conditionals or atomic groups; an origin is "
             r"scheme://host[:port], e.g. r'^https://([a-z0-9-]+\.)*example\.com$'.",
         )
     return None
