@@ -16,6 +16,7 @@ from crossorigin import registry
 from crossorigin.checks import check_settings
 from crossorigin.linear_regex import LinearPattern, LinearSet, NeverMatches, compile_linear
 from crossorigin.policy import Reason, decide
+from crossorigin.settings import NEVER_MATCHING_PATTERN
 from tests.conftest import Send
 from tests.cors_asserts import allowed, refused
 
@@ -88,6 +89,10 @@ def test_an_invalid_urls_regex_is_reported_once_as_e008() -> None:
         found = {m.id for m in check_settings()}
         assert "crossorigin.E008" in found
         assert "crossorigin.E025" not in found
+        # The settings reader's stand-in is one named constant the registry recognises.
+        urls_regex = registry.current().urls_regex
+        assert isinstance(urls_regex, NeverMatches)
+        assert urls_regex.pattern == NEVER_MATCHING_PATTERN
 
 
 # -- item 8: patterns that would change meaning when joined stay apart -------------------------
