@@ -175,7 +175,7 @@ class LinearSet:
 
     def match(self, text: str) -> str | None:
         """The source of the first pattern that matches the whole text, or None."""
-        for first, matcher, members in self._groups:
+        for _first, matcher, members in self._groups:
             if matcher is None:
                 found = next((m.pattern for m in members if m.fullmatch(text) is not None), None)
                 if found is not None:
@@ -186,7 +186,8 @@ class LinearSet:
             except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form for RE2: no match
                 return None
             if hits:
-                return self.patterns[first + min(hits)].pattern
+                index: int = min(hits)  # RE2 numbers a set's patterns in the order they were added
+                return members[index].pattern
         return None
 
 
