@@ -9,6 +9,13 @@ exponentially under Python's ``re``. Each hostile request (an Origin of the long
 trivial view; the worst CPU time over the repeats is reported and must stay under 10 ms.
 The baseline times Python's ``re`` on the same kind of input, at lengths short enough
 to finish (it doubles with each added character).
+
+Issue 21 item 5 adds configurations that are slow for RE2's automaton rather than for
+backtracking: 200 per-customer subdomain regexes plus three of the shape
+``[a-z]*a[a-z]{20}`` (every character of a random Origin is a new automaton state), and
+the worst list the settings accept (patterns of that shape up to TOTAL_PROGRAM_BUDGET
+instructions). Their hostile Origins are random letters of the longest length the
+middleware accepts (ORIGIN_MAX_LENGTH), each one different.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import random
 import re
 import sys
 import time
@@ -31,6 +39,7 @@ from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
+from crossorigin.linear_regex import TOTAL_PROGRAM_BUDGET, compile_linear  # noqa: E402
 from crossorigin.middleware import CorsMiddleware  # noqa: E402
 from crossorigin.origins import ORIGIN_MAX_LENGTH  # noqa: E402
 
@@ -38,6 +47,31 @@ ORIGIN_PATTERN = r"^https://([a-z0-9]+-?)+\.example\.com$"
 PATH_PATTERN = r"^/api/([a-z0-9]+/?)+$"
 LIMIT_SECONDS = 0.010
 REPEATS = 50
+# Issue 21: one regex per customer, and three whose automaton has a state per 21-letter window.
+CUSTOMER_PATTERNS = [rf"^https://([a-z0-9-]+\.)*customer{i}\.example\.com$" for i in range(200)]
+WINDOW_PATTERNS = [rf"^https://[a-z]*{letter}[a-z]{{20}}\.example\.com$" for letter in "abc"]
+
+
+def worst_accepted_list() -> list[str]:
+    """Window-shaped patterns, as many as the settings accept (up to TOTAL_PROGRAM_BUDGET)."""
+    patterns: list[str] = []
+    total = 0
+    for first in "abcdefghijklmnopqrstuvwxyz":
+        for second in "abcdefghijklmnopqrstuvwxyz":
+            source = rf"^https://[a-z]*{first}{second}[a-z]{{20}}\.example\.com$"
+            size = compile_linear(re.compile(source)).program_size
+            if total + size > TOTAL_PROGRAM_BUDGET:
+                return patterns
+            patterns.append(source)
+            total += size
+    return patterns
+
+
+def random_origin(length: int, variant: int) -> str:
+    """A well-formed Origin of ``length`` characters: random letters, different per variant."""
+    letters = random.Random(variant)
+    body = "".join(letters.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(length - len("https://.example.org")))
+    return f"https://{body}.example.org"
 
 
 def hostile_origin(length: int, variant: int = 0) -> str:
@@ -98,6 +132,24 @@ def through_middleware() -> list[tuple[str, int, float]]:
     return rows
 
 
+def automaton_cases() -> list[tuple[str, int, float]]:
+    """Worst time per request for the configurations that are slow for RE2's automaton."""
+    factory = RequestFactory()
+    rows = []
+    cases = [
+        ("200+3 regexes", CUSTOMER_PATTERNS + WINDOW_PATTERNS),
+        (f"{len(worst_accepted_list())} windows", worst_accepted_list()),
+    ]
+    for name, patterns in cases:
+        with override_settings(CORS_ALLOWED_ORIGIN_REGEXES=patterns):
+            middleware = CorsMiddleware(_view)
+            origins = [random_origin(ORIGIN_MAX_LENGTH, variant) for variant in range(REPEATS + 1)]
+            requests = [factory.get("/api/items/", HTTP_ORIGIN=origin) for origin in origins]
+            call = lambda i, requests=requests, middleware=middleware: middleware(requests[i])  # noqa: E731
+            rows.append((name, ORIGIN_MAX_LENGTH, worst(call)))
+    return rows
+
+
 def python_re_baseline() -> list[tuple[str, int, float]]:
     """Python's re on the same patterns, at lengths that still finish in seconds."""
     origin_re, path_re = re.compile(ORIGIN_PATTERN), re.compile(PATH_PATTERN)
@@ -121,9 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-re", action="store_true", help="skip the Python re baseline")
     args = parser.parse_args(argv)
     print(f"origin regex {ORIGIN_PATTERN!r}, CORS_URLS_REGEX {PATH_PATTERN!r}")
-    rows = through_middleware()
+    rows = through_middleware() + automaton_cases()
     for kind, length, seconds in rows:
-        print(f"crossorigin  {kind:12} {length:5} chars  worst {seconds * 1000:8.3f} ms")
+        print(f"crossorigin  {kind:14} {length:5} chars  worst {seconds * 1000:8.3f} ms")
     if not args.no_re:
         for kind, length, seconds in python_re_baseline():
             print(f"python re    {kind:12} {length:5} chars  one match {seconds * 1000:10.1f} ms")

@@ -14,9 +14,19 @@ from django.test import override_settings
 
 from crossorigin import registry
 from crossorigin.checks import check_settings
-from crossorigin.linear_regex import LinearPattern, LinearRegexError, LinearSet, NeverMatches, compile_linear
+from crossorigin.linear_regex import (
+    SET_PROGRAM_BUDGET,
+    TOTAL_PROGRAM_BUDGET,
+    LinearPattern,
+    LinearRegexError,
+    LinearSet,
+    NeverMatches,
+    compile_linear,
+)
+from crossorigin.options import validate_regexes
 from crossorigin.origins import ORIGIN_MAX_LENGTH
 from crossorigin.policy import Reason, decide
+from crossorigin.settings import NEVER_MATCHING_PATTERN
 from tests.conftest import Send
 from tests.cors_asserts import allowed, refused
 
@@ -90,6 +100,10 @@ def test_an_invalid_urls_regex_is_reported_once_as_e008() -> None:
         found = {m.id for m in check_settings()}
         assert "crossorigin.E008" in found
         assert "crossorigin.E025" not in found
+        # The settings reader's stand-in is one named constant the registry recognises.
+        urls_regex = registry.current().urls_regex
+        assert isinstance(urls_regex, NeverMatches)
+        assert urls_regex.pattern == NEVER_MATCHING_PATTERN
 
 
 # -- item 8: patterns that would change meaning when joined stay apart -------------------------
@@ -132,9 +146,11 @@ def test_compiled_patterns_keep_their_flags() -> None:
     assert compile_linear(re.compile(r"^a.b$")).fullmatch("a\nb") is None
 
 
-def test_verbose_and_locale_flags_are_refused() -> None:
-    with pytest.raises(LinearRegexError, match="VERBOSE"):
-        compile_linear(re.compile(r"^https:// a \.example $", re.VERBOSE))
+def test_verbose_patterns_run_as_python_parses_them() -> None:
+    # Issue 21 item 3: the RE2 pattern is written from Python's parse, so re.VERBOSE
+    # (whitespace and comments dropped by Python's parser) is no longer refused.
+    pattern = compile_linear(re.compile(r"^https:// a \.example $  # comment", re.VERBOSE))
+    assert pattern.fullmatch("https://a.example") is not None
 
 
 def test_python_spellings_re2_writes_differently_keep_their_meaning() -> None:
@@ -167,3 +183,53 @@ def test_a_set_too_big_for_re2_falls_back_to_each_pattern_alone(monkeypatch: pyt
     matcher = LinearSet([re.compile(r"https://a\.example"), re.compile(r"https://(b|c)\.example")])
     assert matcher.match("https://c.example") == r"https://(b|c)\.example"
     assert matcher.match("https://d.example") is None
+
+
+# -- issue 21 item 5: what one request can cost is bounded at start-up, without a clock ---------
+
+CUSTOMERS = [rf"^https://([a-z0-9-]+\.)*customer{i}\.example\.com$" for i in range(200)]
+WINDOWS = [rf"^https://[a-z]*{letter}[a-z]{{20}}\.example\.com$" for letter in "abc"]
+
+
+def test_patterns_are_packed_into_sets_of_bounded_program_size() -> None:
+    # One set of all 203 made every Origin character cost a new state of the whole
+    # program (3-9 ms a request); each set now holds at most SET_PROGRAM_BUDGET instructions.
+    patterns = [re.compile(source) for source in CUSTOMERS + WINDOWS]
+    matcher = LinearSet(patterns)
+    assert len(matcher._groups) > 1
+    for first, found, members in matcher._groups:
+        assert matcher.patterns[first : first + len(members)] == tuple(m.source for m in members)
+        if len(members) > 1:
+            assert found is not None
+            assert sum(member.program_size for member in members) <= SET_PROGRAM_BUDGET
+    assert [len(members) for _, _, members in LinearSet(patterns)._groups] == [
+        len(members) for _, _, members in matcher._groups
+    ]
+    assert matcher.match("https://x.customer150.example.com") == CUSTOMERS[150]
+    assert matcher.match("https://" + "a" * 21 + ".example.com") == WINDOWS[0]
+    assert matcher.match("https://" + "z" * 21 + ".example.com") is None
+
+
+def test_a_pattern_over_the_set_budget_runs_alone() -> None:
+    big = re.compile(r"^https://[a-z]{450}\.example\.com$")
+    assert compile_linear(big).program_size > SET_PROGRAM_BUDGET
+    small = re.compile(r"^https://a\.example$")
+    matcher = LinearSet([small, big, small])
+    assert [(found, len(members)) for _, found, members in matcher._groups][1] == (None, 1)
+    assert matcher.match("https://" + "q" * 450 + ".example.com") == big.pattern
+    assert matcher.match("https://a.example") == small.pattern
+
+
+def test_a_list_over_the_total_budget_is_refused_from_the_pattern_that_crosses_it() -> None:
+    window = compile_linear(re.compile(WINDOWS[0])).program_size
+    count = TOTAL_PROGRAM_BUDGET // window + 5
+    sources = [rf"^https://[a-z]*a[a-z]{{20}}\.example{i}\.com$" for i in range(count)]
+    kept, problems = validate_regexes(sources, "CORS_ALLOWED_ORIGIN_REGEXES")
+    assert [problem.id for problem in problems] == ["crossorigin.E025"]
+    assert sum(compile_linear(p).program_size for p in kept) <= TOTAL_PROGRAM_BUDGET
+    assert 0 < len(kept) < len(sources)
+    assert [p.pattern for p in kept] == sources[: len(kept)]
+    message = problems[0].msg
+    assert repr(sources[len(kept)]) in message
+    assert str(TOTAL_PROGRAM_BUDGET) in message
+    assert f"the {len(sources) - len(kept) - 1} patterns after it" in message

@@ -6,14 +6,13 @@ takes seconds on a 44-character Origin. Every regex the middleware runs on reque
 compiled once here with RE2 (the ``google-re2`` package), whose automaton matches in
 time linear in the input.
 
-The pattern's text is handed to RE2 after three translations that keep Python's
-meaning: global flags (``re.I``, ``re.M``, ``re.S``, inline or passed to ``re.compile``)
-become RE2 inline flags, ``\\Z`` becomes ``\\z`` and ``{,n}`` becomes ``{0,n}``.
-What RE2 cannot run (back-references, lookaround, conditionals, atomic groups,
-``re.VERBOSE``) is refused with ``LinearRegexError``: the settings report it as
-``crossorigin.E025`` and the pattern matches nothing (fail closed). Known narrowings,
-all safe: ``\\d``, ``\\w`` and ``\\b`` are ASCII-only and ``$`` never matches before
-a trailing newline.
+RE2 never sees the pattern's own text: ``crossorigin.re2_spelling`` writes the RE2
+pattern from Python's parse of it, so each construct keeps Python's meaning (flags,
+sets such as ``[[:graph:]]``, ``\\Z``, ``{,n}``, ``re.VERBOSE``). What RE2 cannot run
+(back-references, lookaround, conditionals, atomic groups, possessive repeats) is
+refused with ``LinearRegexError``: the settings report it as ``crossorigin.E025`` and
+the pattern matches nothing (fail closed). Known narrowings, all safe: ``\\d``, ``\\w``
+and ``\\b`` are ASCII-only and ``$`` never matches before a trailing newline.
 """
 
 from __future__ import annotations
@@ -24,12 +23,7 @@ from typing import Any, Final
 
 import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 
-# Flags RE2 can express inline, and the letters it spells them with.
-_INLINE_FLAGS: Final = ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
-# Flags that change nothing under RE2's ASCII classes, or that only Python sets.
-_IGNORED_FLAGS: Final = re.UNICODE | re.ASCII
-# Python's global inline flags, which must open the pattern (3.11+).
-_LEADING_FLAGS_RE: Final = re.compile(r"\(\?[aiLmsux]+\)")
+from crossorigin.re2_spelling import UnsupportedRegex, re2_spelling
 
 
 class LinearRegexError(ValueError):
@@ -44,54 +38,10 @@ def _options() -> Any:
 
 def re2_source(pattern: re.Pattern[str]) -> str:
     """The RE2 spelling of a Python pattern; raises LinearRegexError if there is none."""
-    flags = pattern.flags & ~_IGNORED_FLAGS
-    unsupported = flags & ~(re.IGNORECASE | re.MULTILINE | re.DOTALL)
-    if unsupported:
-        names = "|".join(flag.name or str(flag) for flag in re.RegexFlag if flag & unsupported)
-        raise LinearRegexError(f"it uses the flag(s) {names}, which the linear-time engine (RE2) does not support")
-    body = pattern.pattern
-    while True:  # the flags are taken from pattern.flags, which includes the inline ones
-        leading = _LEADING_FLAGS_RE.match(body)
-        if leading is None:
-            break
-        body = body[leading.end() :]
-    letters = "".join(letter for flag, letter in _INLINE_FLAGS if flags & flag)
-    return (f"(?{letters})" if letters else "") + _translate(body)
-
-
-def _translate(body: str) -> str:
-    """Rewrite the few escapes and repeats whose spelling differs between the engines."""
-    out: list[str] = []
-    i, n, in_class = 0, len(body), False
-    while i < n:
-        char = body[i]
-        if char == "\\" and i + 1 < n:
-            pair = body[i : i + 2]
-            out.append(r"\z" if pair == r"\Z" and not in_class else pair)
-            i += 2
-            continue
-        if in_class:
-            if char == "]":
-                in_class = False
-        elif char == "[":
-            in_class = True
-            out.append(char)
-            i += 1
-            # A ']' (after an optional '^') right after '[' is a literal member.
-            if i < n and body[i] == "^":
-                out.append("^")
-                i += 1
-            if i < n and body[i] == "]":
-                out.append("]")
-                i += 1
-            continue
-        elif body.startswith("{,", i) and re.match(r"\{,[0-9]+\}", body[i:]):
-            out.append("{0,")
-            i += 2
-            continue
-        out.append(char)
-        i += 1
-    return "".join(out)
+    try:
+        return re2_spelling(pattern)
+    except UnsupportedRegex as exc:
+        raise LinearRegexError(str(exc)) from None
 
 
 class LinearPattern:
@@ -108,6 +58,11 @@ class LinearPattern:
             self._compiled: Any = re2.compile(re2_source(pattern), _options())
         except re2.error as exc:
             raise LinearRegexError(_explain(exc)) from None
+
+    @property
+    def program_size(self) -> int:
+        """How many instructions RE2 compiled the pattern to: what a new automaton state costs."""
+        return int(self._compiled.programsize)
 
     def match(self, text: str) -> object | None:
         """A match anchored at the start of ``text`` (``re.match``), or None."""
@@ -153,43 +108,87 @@ def compile_linear(pattern: re.Pattern[str]) -> LinearPattern:
     return LinearPattern(pattern)
 
 
-class LinearSet:
-    """Several patterns each matched against the whole text in one linear pass.
+# RE2 builds a set's automaton state by state as text arrives and keeps the states it
+# built. A pattern whose states rarely repeat (``[a-z]*a[a-z]{20}`` must remember where
+# each of the last 21 letters was an 'a') makes it build a new state on almost every
+# character, and each new state costs time in proportion to the program of the whole
+# set: 200 cheap patterns beside three such ones cost 3-9 ms a request instead of 2 us.
+# So patterns are packed, in order, into sets of at most SET_PROGRAM_BUDGET instructions
+# (RE2's own count, decided at start-up: no clock involved), which bounds what one
+# runaway pattern can cost to a small set's. A pattern over the budget runs alone
+# (a single RE2 pattern falls back to its linear NFA when its automaton grows too big).
+SET_PROGRAM_BUDGET: Final = 400
+# Memory RE2 may use per set (program and automaton cache): fixed, so the start-up
+# decision is the same on every machine. When the cache is full RE2 empties it and goes
+# on; a small cache keeps that cheap (8 MiB caches cost up to 9 ms to empty). A set
+# whose program does not fit falls back to its patterns one by one.
+SET_MAX_MEM: Final = 1 << 20
+# What all the origin regexes of one policy may add up to, in RE2 instructions. The
+# worst text (an Origin of ORIGIN_MAX_LENGTH characters that makes every set build a new
+# state on every character) costs time in proportion to it: at most 5.4 ms a request for
+# a full budget on a busy 2-core machine (bench/regex_dos.py); about 700 typical origin
+# regexes fit. Patterns past it are refused (E025).
+TOTAL_PROGRAM_BUDGET: Final = 24_000
 
-    Each pattern keeps its own groups, flags and numbering (RE2's set matches them
-    side by side, nothing is joined into one source), and ``match`` names the first
-    configured pattern that matched.
+
+class LinearSet:
+    """Several patterns each matched against the whole text in linear time.
+
+    Each pattern keeps its own groups, flags and numbering (RE2's sets match them side
+    by side, nothing is joined into one source), and ``match`` names the first
+    configured pattern that matched. The patterns are packed into sets of bounded
+    program size (see SET_PROGRAM_BUDGET).
     """
 
-    __slots__ = ("_each", "_set", "patterns")
+    __slots__ = ("_groups", "patterns")
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.patterns = tuple(patterns)
-        self._set: Any = None
-        # Each pattern alone, when the set as a whole exceeds RE2's memory budget.
-        self._each: tuple[LinearPattern, ...] = ()
-        if not self.patterns:
-            return
+        # Each group: (index of its first pattern, RE2 set or None, patterns run one by one).
+        self._groups: list[tuple[int, Any, tuple[LinearPattern, ...]]] = []
         compiled = [compile_linear(pattern) for pattern in self.patterns]  # raises for one RE2 refuses
-        matcher = re2.Set.FullMatchSet(_options())
+        start, size = 0, 0
+        for index, pattern in enumerate(compiled):
+            cost = pattern.program_size
+            if index > start and size + cost > SET_PROGRAM_BUDGET:
+                self._add_group(start, compiled[start:index])
+                start, size = index, 0
+            size += cost
+        if compiled:
+            self._add_group(start, compiled[start:])
+
+    def _add_group(self, first: int, members: Sequence[LinearPattern]) -> None:
+        if len(members) == 1:
+            self._groups.append((first, None, tuple(members)))
+            return
+        options = _options()
+        options.max_mem = SET_MAX_MEM
+        matcher = re2.Set.FullMatchSet(options)
         try:
-            for pattern in self.patterns:
-                matcher.Add(re2_source(pattern))
+            for member in members:
+                matcher.Add(re2_source(member.source))
             matcher.Compile()
         except re2.error:
-            self._each = tuple(compiled)
+            self._groups.append((first, None, tuple(members)))
         else:
-            self._set = matcher
+            self._groups.append((first, matcher, tuple(members)))
 
     def match(self, text: str) -> str | None:
         """The source of the first pattern that matches the whole text, or None."""
-        if self._set is None:
-            return next((p.pattern for p in self._each if p.fullmatch(text) is not None), None)
-        try:
-            found = self._set.Match(text)
-        except UnicodeEncodeError:
-            return None
-        return self.patterns[min(found)].pattern if found else None
+        for _first, matcher, members in self._groups:
+            if matcher is None:
+                found = next((m.pattern for m in members if m.fullmatch(text) is not None), None)
+                if found is not None:
+                    return found
+                continue
+            try:
+                hits = matcher.Match(text)
+            except UnicodeEncodeError:  # a lone surrogate has no UTF-8 form for RE2: no match
+                return None
+            if hits:
+                index: int = min(hits)  # RE2 numbers a set's patterns in the order they were added
+                return members[index].pattern
+        return None
 
 
 def _explain(exc: BaseException) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Final
 
 from crossorigin.defaults import default_headers, default_methods
-from crossorigin.linear_regex import LinearRegexError, compile_linear
+from crossorigin.linear_regex import TOTAL_PROGRAM_BUDGET, LinearRegexError, compile_linear
 from crossorigin.origins import OriginError, ParsedOrigin, parse_origin
 from crossorigin.problems import Problem, error, info
 
@@ -179,6 +179,8 @@ def validate_regexes(value: object, name: str) -> tuple[tuple[re.Pattern[str], .
     else:
         return (), [error(6, f"{name} should be a list of regular expressions, not {type(value).__name__}.")]
     compiled: list[re.Pattern[str]] = []
+    total = 0  # RE2 instructions of the patterns kept so far
+    over: list[re.Pattern[str]] = []  # patterns past TOTAL_PROGRAM_BUDGET, refused together
     for item in items:
         pattern: re.Pattern[str] | None = None
         if isinstance(item, re.Pattern):
@@ -195,11 +197,23 @@ def validate_regexes(value: object, name: str) -> tuple[tuple[re.Pattern[str], .
             problems.append(error(6, f"{name} should contain only strings or compiled patterns; found {item!r}."))
         if pattern is None:
             continue
-        refusal = linear_problem(pattern, name)
-        if refusal is not None:
-            problems.append(refusal)  # left out: it matches no origin (fail closed)
-        else:
-            compiled.append(pattern)
+        try:
+            size = compile_linear(pattern).program_size
+        except LinearRegexError as exc:
+            problems.append(_not_linear(pattern, name, str(exc)))  # left out: it matches no origin (fail closed)
+            continue
+        if over or total + size > TOTAL_PROGRAM_BUDGET:  # keep a prefix of the list, in order
+            over.append(pattern)
+            continue
+        total += size
+        compiled.append(pattern)
+    if over:
+        others = f" (and the {len(over) - 1} patterns after it)" if len(over) > 1 else ""
+        reason = (
+            f"with the patterns before it, the list compiles to more than {TOTAL_PROGRAM_BUDGET} RE2 "
+            f"instructions, more than one request can afford to run; it is left out{others}"
+        )
+        problems.append(_not_linear(over[0], name, reason))
     return tuple(compiled), problems
 
 
@@ -208,14 +222,19 @@ def linear_problem(pattern: re.Pattern[str], name: str) -> Problem | None:
     try:
         compile_linear(pattern)
     except LinearRegexError as exc:
-        return error(
-            25,
-            f"{name} contains {pattern.pattern!r}: {exc}. Without a linear-time match one request could cost "
-            "seconds, so the pattern is not used (it matches nothing).",
-            "Rewrite it without back-references, lookaround, conditionals or re.VERBOSE; an origin is "
-            r"scheme://host[:port], e.g. r'^https://([a-z0-9-]+\.)*example\.com$'.",
-        )
+        return _not_linear(pattern, name, str(exc))
     return None
+
+
+def _not_linear(pattern: re.Pattern[str], name: str, reason: str) -> Problem:
+    return error(
+        25,
+        f"{name} contains {pattern.pattern!r}: {reason}. Without a linear-time match one request could cost "
+        "seconds, so the pattern is not used (it matches nothing).",
+        "Rewrite it without back-references, lookaround, conditionals or atomic groups, and keep the list "
+        "short (use CORS_ORIGIN_CHECKER for origins kept in a database); an origin is "
+        r"scheme://host[:port], e.g. r'^https://([a-z0-9-]+\.)*example\.com$'.",
+    )
 
 
 def validate_bool(value: object, name: str) -> tuple[bool, list[Problem]]:

@@ -24,7 +24,7 @@ from crossorigin.linear_regex import LinearPattern, NeverMatches, compile_linear
 from crossorigin.options import PolicyOptions, linear_problem
 from crossorigin.policy import Decision, Memo, Policy, Reason
 from crossorigin.problems import Problem, error
-from crossorigin.settings import CorsSettings, read_settings
+from crossorigin.settings import NEVER_MATCHING_PATTERN, CorsSettings, read_settings
 
 # Paths longer than this are routed again on every request rather than remembered, so
 # the memo of paths stays small (two generations of 2,048 paths of 512 characters).
@@ -54,13 +54,11 @@ def freeze(value: object) -> Hashable:
 
 
 PathPattern = LinearPattern | NeverMatches
-# What crossorigin.settings compiles in place of a path regex it reported as invalid.
-FAIL_CLOSED_PATTERN: Final = "(?!)"
 
 
 def _linear_path(pattern: re.Pattern[str], name: str, problems: list[Problem]) -> PathPattern:
     """A path regex compiled for linear-time matching; one RE2 cannot run matches nothing."""
-    if pattern.pattern == FAIL_CLOSED_PATTERN:  # the settings reader's stand-in for an invalid regex
+    if pattern.pattern == NEVER_MATCHING_PATTERN:  # the settings reader's stand-in for an invalid regex
         return NeverMatches(pattern.pattern)
     refusal = linear_problem(pattern, name)
     if refusal is not None:

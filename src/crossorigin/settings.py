@@ -35,6 +35,9 @@ CLOSED_OVERRIDES: Final[Mapping[str, object]] = {
     "allow_all_origins": False,
 }
 DEFAULT_URLS_REGEX: Final = r"^.*$"
+# What an invalid CORS_URLS_REGEX is read as: a pattern that matches nothing, already
+# reported as crossorigin.E008. The registry recognises it and does not report it again.
+NEVER_MATCHING_PATTERN: Final = r"(?!)"
 
 # Old django-cors-headers names -> the name that replaced them.
 RENAMED: Final = {
@@ -251,7 +254,7 @@ class _Reader:
         else:
             self.problems.append(error(8, f"CORS_URLS_REGEX should be a regular expression string, not {value!r}."))
         # Fail closed: a broken regex enables CORS nowhere.
-        return re.compile(r"(?!)")
+        return re.compile(NEVER_MATCHING_PATTERN)
 
     def url_policies(self) -> tuple[tuple[re.Pattern[str], Mapping[str, object]], ...]:
         value = self.get("CORS_URL_POLICIES")
