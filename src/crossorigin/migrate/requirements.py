@@ -22,7 +22,7 @@ _REPLACE = "depend on django-crossorigin instead of {old} (its version pin and h
 MANIFESTS: Final[dict[str, str]] = {
     "pyproject.toml": "then update the lock file if one is used (uv lock, poetry lock or pdm lock)",
     "setup.cfg": "then reinstall the project (pip install -e .)",
-    "Pipfile": "with pipenv uninstall {old} && pipenv install django-crossorigin",
+    "Pipfile": "do it with pipenv uninstall {old} && pipenv install django-crossorigin",
     "tox.ini": "then recreate the environments (tox -r)",
     "environment.yml": "then conda env update --file environment.yml --prune",
 }
@@ -60,7 +60,7 @@ def requirement_findings(path: Path, shown: str, text: str | None = None) -> lis
         old_name = name.group(0)
         if path.name in LOCK_FILES:
             command = LOCK_FILES[path.name]
-            message = f"locks {old_name}: once no manifest names it, run {command} to update this file"
+            message = f"locks {old_name}: once the manifest depends on django-crossorigin instead, run {command}"
             return [Finding(shown, number, message)]
         message = f"{line.strip()!r}: " + _REPLACE.format(old=old_name)
         if path.name in MANIFESTS:
