@@ -129,6 +129,13 @@ class FindingCollector(cst.CSTVisitor):
         module = get_full_name_for_node(node.module) or ""
         if not isinstance(node.names, cst.ImportStar):
             for alias in node.names:
+                bound = alias.evaluated_alias or alias.evaluated_name
+                if self.rename_settings and self.settings_module and bound in RENAMED_SETTINGS:
+                    self.add(
+                        alias,
+                        f"{bound} was not renamed: this settings module imports it from {module}. "
+                        f"Rename it there and here together, if that module is yours.",
+                    )
                 name = get_full_name_for_node(alias.name) or ""
                 local = alias.asname.name if alias.asname is not None else alias.name
                 if isinstance(local, cst.Name):
@@ -207,7 +214,7 @@ class FindingCollector(cst.CSTVisitor):
 
     # -- settings ---------------------------------------------------------------------------
 
-    def _setting_name(self, node: cst.CSTNode, name: str, elsewhere: str = "") -> None:
+    def _setting_name(self, node: cst.CSTNode, name: str, elsewhere: str = "", assigned: bool = False) -> None:
         """Report what a setting name needs; ``elsewhere`` says where it names something else than the setting."""
         if name in INCUMBENT_UNREAD:
             self.add(node, INCUMBENT_UNREAD[name] + ".")
@@ -231,15 +238,13 @@ class FindingCollector(cst.CSTVisitor):
                     f"the same value (as getattr(configuration, {name!r}, ...) reads a configuration module's "
                     f"name). If that name is yours, nothing to do; to rename it to {new}, rename both sides by hand.",
                 )
-            elif not self.settings_module:
+            elif assigned and not self.settings_module:
                 self.add(
                     node,
                     f"{name} is set in a module that is not a settings module (none named by DJANGO_SETTINGS_MODULE "
                     f"imports it with *), so it was not renamed: a module that reads it by this name keeps working. "
                     f"If Django reads this module as its settings, rename it {new} by hand.",
                 )
-            elif name in self.imported_settings:
-                self.add(node, f"{name} was not renamed: this module imports it from another one. Rename it there.")
             elif new in self.assigned:
                 self.add(node, f"{name} was not renamed: this module also sets {new}, which wins. Remove {name}.")
 
@@ -262,7 +267,7 @@ class FindingCollector(cst.CSTVisitor):
             )
 
     def _assigned(self, target: cst.Name, value: cst.BaseExpression | None) -> None:
-        self._setting_name(target, target.value)
+        self._setting_name(target, target.value, assigned=True)
         if target.value == "CORS_ALLOW_CREDENTIALS" and value is not None and string_value(value) is not None:
             self.add(target, "CORS_ALLOW_CREDENTIALS is a string (a django-dcors form); write True or False.")
 
