@@ -135,7 +135,7 @@ class OursOnly(cst.CSTVisitor):
         if value in OUR_SETTINGS:
             self.add(node, OUR_SETTINGS[value], value)
         elif value.startswith(OUR_APPS_PREFIX):
-            self.add(node, "origins in the database" if ".origins" in value else "a crossorigin contrib app", value)
+            self.add(node, "origins in the database" if ".origins" in value else "a crossorigin contrib app", repr(value))
         elif _WILDCARD_ORIGIN.match(value):
             self.add(node, "a wildcard origin (django-cors-headers compares origins exactly)", repr(value))
 
