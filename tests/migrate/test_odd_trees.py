@@ -95,7 +95,9 @@ def test_dictionary_keys_and_subscripts_are_data() -> None:
 
 def test_what_was_removed_is_said_on_every_run_that_changes_it(tmp_path: Path) -> None:
     settings = tmp_path / "settings.py"
-    settings.write_text('MIDDLEWARE = [\n    "corsheaders.middleware.CorsMiddleware",\n    "crossorigin.middleware.CorsMiddleware",\n]\n')
+    settings.write_text(
+        'MIDDLEWARE = [\n    "corsheaders.middleware.CorsMiddleware",\n    "crossorigin.middleware.CorsMiddleware",\n]\n'
+    )
     for args in ((".",), ("--write", ".")):
         result = run(*args, cwd=tmp_path)
         assert "settings.py:3: 'crossorigin.middleware.CorsMiddleware' named the middleware a second time" in (

@@ -221,5 +221,7 @@ def test_outside_a_settings_module_only_the_settings_object_is_renamed() -> None
 def test_in_a_settings_module_a_name_imported_from_another_module_keeps_its_name() -> None:
     source = "from configuration import CORS_ORIGIN_WHITELIST\nCORS_ORIGIN_ALLOW_ALL = False\n"
     after = migrate_source(source.encode(), "settings.py", True)
-    assert after.new_source.decode() == "from configuration import CORS_ORIGIN_WHITELIST\nCORS_ALLOW_ALL_ORIGINS = False\n"
+    assert (
+        after.new_source.decode() == "from configuration import CORS_ORIGIN_WHITELIST\nCORS_ALLOW_ALL_ORIGINS = False\n"
+    )
     assert ["imports it from configuration" in f.message for f in after.findings] == [True]

@@ -33,9 +33,7 @@ _MODULES: Final[dict[str, tuple[str, dict[str, str]]]] = {
     if old.split(".", 1)[0] == BACK
 }
 # A check id of ours that several of theirs became has no single way back.
-_CHECK_IDS: Final = {
-    new: old for old, new in CHECK_IDS.items() if list(CHECK_IDS.values()).count(new) == 1
-}
+_CHECK_IDS: Final = {new: old for old, new in CHECK_IDS.items() if list(CHECK_IDS.values()).count(new) == 1}
 
 # What only crossorigin has, and what it is called in the guide.
 OUR_SETTINGS: Final[dict[str, str]] = {
@@ -75,7 +73,9 @@ class Imports(cst.CSTTransformer):
         self.plain_roots: set[str] = set()
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
-        module = get_full_name_for_node(updated_node.module) if updated_node.module and not updated_node.relative else None
+        module = (
+            get_full_name_for_node(updated_node.module) if updated_node.module and not updated_node.relative else None
+        )
         if module not in _MODULES:
             return updated_node
         old, names = _MODULES[module]
@@ -100,11 +100,12 @@ class Imports(cst.CSTTransformer):
         aliases = []
         for alias in updated_node.names:
             name = get_full_name_for_node(alias.name)
-            if name in _MODULES:
-                if alias.asname is None:
-                    self.plain_roots.add(OURS)
-                alias = alias.with_changes(name=dotted_expression(_MODULES[name][0]))
-            aliases.append(alias)
+            if name not in _MODULES:
+                aliases.append(alias)
+                continue
+            if alias.asname is None:
+                self.plain_roots.add(OURS)
+            aliases.append(alias.with_changes(name=dotted_expression(_MODULES[name][0])))
         return updated_node.with_changes(names=aliases)
 
 
@@ -135,7 +136,9 @@ class OursOnly(cst.CSTVisitor):
         if value in OUR_SETTINGS:
             self.add(node, OUR_SETTINGS[value], value)
         elif value.startswith(OUR_APPS_PREFIX):
-            self.add(node, "origins in the database" if ".origins" in value else "a crossorigin contrib app", repr(value))
+            self.add(
+                node, "origins in the database" if ".origins" in value else "a crossorigin contrib app", repr(value)
+            )
         elif _WILDCARD_ORIGIN.match(value):
             self.add(node, "a wildcard origin (django-cors-headers compares origins exactly)", repr(value))
 
@@ -157,7 +160,7 @@ def revert_source(source: bytes, path: str) -> tuple[Migrated, list[Finding]]:
 
 
 def _back(roots: set[str]) -> Mapping[str, str]:
-    return {root: BACK for root in roots}
+    return dict.fromkeys(roots, BACK)
 
 
 def _still_ours(module: cst.Module) -> list[str]:

@@ -58,7 +58,9 @@ def migrate_source(source: bytes, path: str, rename_settings: bool = False, sett
         # ... and a name imported from another module keeps that module's name.
         imported = imported_names(module)
         keep = frozenset(
-            old for old, modern in RENAMED_SETTINGS.items() if (old in assigned and modern in assigned) or old in imported
+            old
+            for old, modern in RENAMED_SETTINGS.items()
+            if (old in assigned and modern in assigned) or old in imported
         )
         new = new.visit(SettingNames(keep, settings_module))
     return Migrated(source, new.bytes if new.code != module.code else source, tuple(findings))

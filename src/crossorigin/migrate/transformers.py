@@ -215,7 +215,9 @@ def is_settings_object(node: cst.BaseExpression) -> bool:
 def is_settings_call(call: cst.Call) -> bool:
     """True for a call whose keywords are setting names: ``override_settings``, ``modify_settings``, ``self.settings``."""
     name = get_full_name_for_node(call.func) or ""
-    return name.rpartition(".")[2] in _SETTINGS_CALLS or (isinstance(call.func, cst.Attribute) and name.endswith(".settings"))
+    return name.rpartition(".")[2] in _SETTINGS_CALLS or (
+        isinstance(call.func, cst.Attribute) and name.endswith(".settings")
+    )
 
 
 def settings_name_argument(call: cst.Call) -> cst.SimpleString | None:
@@ -263,10 +265,12 @@ class SettingNames(cst.CSTTransformer):
         args = []
         for original, updated in zip(original_node.args, updated_node.args, strict=True):
             keyword = original.keyword
+            new = self.renames.get(keyword.value) if keyword is not None and settings_call else None
             if keyword is not None:
-                new = self.renames.get(keyword.value) if settings_call else None
-                updated = updated.with_changes(keyword=keyword if new is None else keyword.with_changes(value=new))
-            args.append(updated)
+                # Put back what leave_Name renamed: only a settings call's keywords are setting names.
+                args.append(updated.with_changes(keyword=keyword if new is None else keyword.with_changes(value=new)))
+            else:
+                args.append(updated)
         name_arg = settings_name_argument(original_node)
         value = string_value(name_arg) if name_arg is not None else None
         if name_arg is not None and value in self.renames:
