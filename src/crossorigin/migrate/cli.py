@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 MISSING_EXTRA = (
-    "crossorigin-migrate needs LibCST, which a server does not: "
+    "LibCST is missing: it comes with the command's extra, which a server does not need: "
     'pip install "django-crossorigin[migrate]" (or: pipx run --spec "django-crossorigin[migrate]" crossorigin-migrate)'
 )
 
