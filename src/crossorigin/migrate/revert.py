@@ -18,6 +18,8 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from crossorigin.incumbent import CHECK_IDS, DOTTED_NAMES, MODULES
+from crossorigin.migrate import transformers
+from crossorigin.migrate.names import dotted_in
 from crossorigin.migrate.report import Finding
 from crossorigin.migrate.rewrite import Migrated
 from crossorigin.migrate.transformers import DottedStrings, PackageNames, dotted_expression, string_value
@@ -34,6 +36,8 @@ _MODULES: Final[dict[str, tuple[str, dict[str, str]]]] = {
 }
 # A check id of ours that several of theirs became has no single way back.
 _CHECK_IDS: Final = {new: old for old, new in CHECK_IDS.items() if list(CHECK_IDS.values()).count(new) == 1}
+
+_WHOLE_NAMES: Final = {**_DOTTED, **_CHECK_IDS}
 
 # What only crossorigin has, and what it is called in the guide.
 OUR_SETTINGS: Final[dict[str, str]] = {
@@ -52,25 +56,14 @@ _WILDCARD_ORIGIN: Final = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s]*\*[^/\s]*$", 
 
 def reverted_dotted(value: str) -> str | None:
     """django-cors-headers' name for one of ours (``"crossorigin.middleware.CorsMiddleware"``); None if none."""
-    if value in _DOTTED:
-        return _DOTTED[value]
-    if value in _CHECK_IDS:
-        return _CHECK_IDS[value]
-    if value in _MODULES:
-        return _MODULES[value][0]
-    module, _, attribute = value.rpartition(".")
-    if module in _MODULES and attribute in _MODULES[module][1]:
-        old, names = _MODULES[module]
-        return f"{old}.{names[attribute]}"
-    return None
+    return dotted_in(value, _WHOLE_NAMES, _MODULES)
 
 
-class Imports(cst.CSTTransformer):
+class Imports(transformers.Imports):
     """``from crossorigin.x import y`` back to ``from corsheaders.x import y`` when they all exist there."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.plain_roots: set[str] = set()
+        super().__init__(_MODULES)
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
         module = (
@@ -95,18 +88,6 @@ class Imports(cst.CSTTransformer):
         if not isinstance(aliases[-1].comma, cst.MaybeSentinel) and updated_node.rpar is None:
             aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return updated_node.with_changes(module=dotted_expression(old), names=aliases)
-
-    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
-        aliases = []
-        for alias in updated_node.names:
-            name = get_full_name_for_node(alias.name)
-            if name not in _MODULES:
-                aliases.append(alias)
-                continue
-            if alias.asname is None:
-                self.plain_roots.add(OURS)
-            aliases.append(alias.with_changes(name=dotted_expression(_MODULES[name][0])))
-        return updated_node.with_changes(names=aliases)
 
 
 class OursOnly(cst.CSTVisitor):
@@ -166,11 +147,9 @@ def _back(roots: set[str]) -> Mapping[str, str]:
 def _still_ours(module: cst.Module) -> list[str]:
     """Imports of crossorigin left after the rewrite (names django-cors-headers lacks)."""
     found = []
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
-                    name = get_full_name_for_node(small.module) or ""
-                    if name.split(".", 1)[0] == OURS:
-                        found.append(name)
+    for small in transformers.top_level_statements(module):
+        if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+            name = get_full_name_for_node(small.module) or ""
+            if name.split(".", 1)[0] == OURS:
+                found.append(name)
     return found

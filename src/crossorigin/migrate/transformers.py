@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Final
 
 import libcst as cst
@@ -148,10 +148,14 @@ def rewritable_import(node: cst.ImportFrom) -> tuple[str, Mapping[str, str]] | N
 
 
 class Imports(cst.CSTTransformer):
-    """Point imports of the incumbent's modules at ours; ``plain_roots`` records ``import corsheaders``."""
+    """Point imports of the incumbent's modules at ours; ``plain_roots`` records ``import corsheaders``.
 
-    def __init__(self) -> None:
+    ``modules``: old module -> (new module, names); ``--revert`` passes the tables read backwards.
+    """
+
+    def __init__(self, modules: Mapping[str, tuple[str, Mapping[str, str]]] = MODULES) -> None:
         super().__init__()
+        self.modules = modules
         self.plain_roots: set[str] = set()
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
@@ -175,13 +179,13 @@ class Imports(cst.CSTTransformer):
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
         aliases = []
         for alias in updated_node.names:
-            name = get_full_name_for_node(alias.name)
-            if name not in MODULES:
+            name = get_full_name_for_node(alias.name) or ""
+            if name not in self.modules:
                 aliases.append(alias)
                 continue
             if alias.asname is None:
                 self.plain_roots.add(name.split(".", 1)[0])
-            aliases.append(alias.with_changes(name=dotted_expression(MODULES[name][0])))
+            aliases.append(alias.with_changes(name=dotted_expression(self.modules[name][0])))
         return updated_node.with_changes(names=aliases)
 
 
@@ -278,32 +282,33 @@ class SettingNames(cst.CSTTransformer):
         return updated_node.with_changes(args=args)
 
 
+def top_level_statements(module: cst.Module) -> Iterator[cst.BaseSmallStatement]:
+    """The simple statements at a module's top level (``X = 1``, imports), not inside blocks."""
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
+
+
 def assigned_settings(module: cst.Module) -> set[str]:
     """Upper-case names assigned at the top level of a module (``X = ...``, ``X: T = ...``, ``X += ...``)."""
     found: set[str] = set()
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            targets: list[cst.BaseExpression] = []
-            if isinstance(small, cst.Assign):
-                targets = [t.target for t in small.targets]
-            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-                targets = [small.target]
-            found.update(t.value for t in targets if isinstance(t, cst.Name) and t.value.isupper())
+    for small in top_level_statements(module):
+        targets: list[cst.BaseExpression] = []
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets]
+        elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+            targets = [small.target]
+        found.update(t.value for t in targets if isinstance(t, cst.Name) and t.value.isupper())
     return found
 
 
 def imported_names(module: cst.Module) -> set[str]:
     """Names a module binds by ``from x import NAME``: another module's, so they keep their name here."""
     found: set[str] = set()
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
-                for alias in small.names:
-                    local = alias.asname.name if alias.asname is not None else alias.name
-                    if isinstance(local, cst.Name):
-                        found.add(local.value)
+    for small in top_level_statements(module):
+        if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+            for alias in small.names:
+                local = alias.asname.name if alias.asname is not None else alias.name
+                if isinstance(local, cst.Name):
+                    found.add(local.value)
     return found
