@@ -172,3 +172,14 @@ def test_a_module_outside_the_settings_keeps_its_names(tmp_path: Path) -> None:
     )
     result = manage(root, "test")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_configuration_data_naming_old_settings_is_reported_not_renamed(tmp_path: Path) -> None:
+    root = copy("configmodule", tmp_path) / "project"
+    (root / "deploy.yml").write_text("env:\n  CORS_ORIGIN_WHITELIST: https://front.example.com\n")
+    (root / ".env").write_text("CORS_ORIGIN_ALLOW_ALL=false\n")
+    written = migrate(root, "--write", "--rename-settings")
+    assert "deploy.yml:2: CORS_ORIGIN_WHITELIST in configuration data was left as it is" in written.stderr
+    assert ".env:1: CORS_ORIGIN_ALLOW_ALL in configuration data" in written.stderr
+    assert (root / "deploy.yml").read_text() == "env:\n  CORS_ORIGIN_WHITELIST: https://front.example.com\n"
+    assert "configuration data" not in migrate(root).stderr  # only when renaming: otherwise nothing can disagree

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crossorigin.migrate import settings_modules
+from crossorigin.migrate.config_keys import config_key_findings
 from crossorigin.migrate.files import discover, read_regular, write_atomically
 from crossorigin.migrate.report import Finding
 from crossorigin.migrate.requirements import requirement_findings
@@ -60,13 +61,22 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _read_text(path: Path, findings: list[Finding]) -> str | None:
+    """A text file's content, or None with a finding saying why it was not read."""
+    try:
+        return read_regular(path).decode("utf-8", errors="replace")
+    except OSError as exc:
+        findings.append(Finding(path.as_posix(), 1, f"not read: {_first_line(exc)}"))
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command: 1 if a file would change (without --write), 2 if --revert is refused, else 0."""
     args = parser().parse_args(argv)
     missing = [str(p) for p in args.paths if not p.exists() and not p.is_symlink()]
     if missing:
         parser().error(f"no such file or directory: {', '.join(missing)}")
-    tree = discover(args.paths)
+    tree = discover(args.paths, data=args.rename_settings)
     findings: list[Finding] = [Finding(path.as_posix(), 1, f"left alone: {why}") for path, why in tree.skipped]
     outcomes: list[tuple[Path, Migrated]] = []
     settings, declared = settings_modules.find(tree.python, tree.configs)
@@ -118,12 +128,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         changed += 1
     if not args.revert:
         for path in tree.dependencies:
-            try:
-                text = read_regular(path).decode("utf-8", errors="replace")
-            except OSError as exc:
-                findings.append(Finding(path.as_posix(), 1, f"not read: {_first_line(exc)}"))
-                continue
-            findings.extend(requirement_findings(path, path.as_posix(), text))
+            text = _read_text(path, findings)
+            if text is not None:
+                findings.extend(requirement_findings(path, path.as_posix(), text))
+    for path in tree.data:  # only with --rename-settings: without it, nothing can disagree
+        text = _read_text(path, findings)
+        if text is not None:
+            findings.extend(config_key_findings(path.as_posix(), text))
     unique = sorted(set(findings))
     for finding in unique:
         print(finding, file=sys.stderr)

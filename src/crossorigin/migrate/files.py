@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crossorigin.migrate.config_keys import is_config_data
 from crossorigin.migrate.requirements import is_dependency_file
 
 # Folders never searched: other people's code, generated code, VCS metadata, caches.
@@ -51,6 +52,7 @@ class Tree:
     python: list[Path] = field(default_factory=list)
     dependencies: list[Path] = field(default_factory=list)
     configs: list[Path] = field(default_factory=list)
+    data: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
 
 
@@ -75,9 +77,11 @@ def _walk(root: Path, tree: Tree) -> Iterator[Path]:
             yield here / name
 
 
-def wanted(path: Path) -> bool:
-    """True for a file the command reads: Python, a dependency list, a configuration naming the settings."""
-    return path.suffix == ".py" or is_dependency_file(path) or path.name in CONFIG_FILES
+def wanted(path: Path, data: bool) -> bool:
+    """True for a file the command reads: Python, a dependency list, configuration (and with ``data``, config data)."""
+    return (
+        path.suffix == ".py" or is_dependency_file(path) or path.name in CONFIG_FILES or (data and is_config_data(path))
+    )
 
 
 def not_regular(path: Path) -> str | None:
@@ -93,8 +97,11 @@ def not_regular(path: Path) -> str | None:
     return None
 
 
-def discover(paths: Iterable[Path]) -> Tree:
-    """The files under ``paths``; a file named explicitly is always taken if it is a regular file."""
+def discover(paths: Iterable[Path], data: bool = False) -> Tree:
+    """The files under ``paths``; a file named explicitly is always taken if it is a regular file.
+
+    ``data``: also configuration data (YAML, .env...), read only by ``--rename-settings``.
+    """
     tree = Tree()
     for path in paths:
         if path.is_dir() and not path.is_symlink():
@@ -102,7 +109,7 @@ def discover(paths: Iterable[Path]) -> Tree:
         else:
             candidates = iter([path])
         for candidate in candidates:
-            if not wanted(candidate) and candidate != path:
+            if not wanted(candidate, data) and candidate != path:
                 continue
             reason = not_regular(candidate)
             if reason is not None:
@@ -114,6 +121,8 @@ def discover(paths: Iterable[Path]) -> Tree:
                 tree.dependencies.append(candidate)
             if candidate.name in CONFIG_FILES:
                 tree.configs.append(candidate)
+            if data and is_config_data(candidate):
+                tree.data.append(candidate)
     return tree
 
 
