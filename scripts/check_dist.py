@@ -10,6 +10,7 @@ Run by ``nox -s build``: ``python scripts/check_dist.py dist``.
 
 from __future__ import annotations
 
+import re
 import sys
 import tarfile
 import zipfile
@@ -29,6 +30,8 @@ REQUIRED_IN_WHEEL: Final = (
 WHEEL_METADATA: Final = frozenset(
     {"METADATA", "WHEEL", "RECORD", "top_level.txt", "entry_points.txt", "licenses/LICENSE"}
 )
+# Requirements that only an extra may bring: a server install must not carry the migration command's parser.
+EXTRA_ONLY: Final = {"libcst": "migrate"}
 SDIST_PROJECT_FILES: Final = ("pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "PKG-INFO")
 SDIST_FORBIDDEN_DIRS: Final = ("tests", "bench", "demo", "fuzz", "load", "docs", "scripts", "site", "build", ".ci")
 
@@ -56,6 +59,22 @@ def check_wheel(wheel: Path) -> list[str]:
     metadata = {name.split("/", 1)[1] for name in dist_info}
     problems += [f"wheel metadata missing: {name}" for name in sorted(WHEEL_METADATA - metadata)]
     problems += [f"unexpected wheel metadata: {name}" for name in sorted(metadata - WHEEL_METADATA)]
+    with zipfile.ZipFile(wheel) as archive:
+        meta = [archive.read(name).decode() for name in dist_info if name.endswith("/METADATA")]
+    return problems + requires_dist_problems(meta[0] if meta else "")
+
+
+def requires_dist_problems(metadata: str) -> list[str]:
+    """Requirements of EXTRA_ONLY found outside their extra."""
+    problems = []
+    for line in metadata.splitlines():
+        if not line.startswith("Requires-Dist:"):
+            continue
+        requirement = line.split(":", 1)[1].strip()
+        name = re.split(r"[\s<>=!~;\[(]", requirement, maxsplit=1)[0].lower()
+        extra = EXTRA_ONLY.get(name)
+        if extra is not None and f'extra == "{extra}"' not in requirement:
+            problems.append(f"Requires-Dist outside the {extra!r} extra: {requirement}")
     return problems
 
 

@@ -16,7 +16,7 @@ SCRIPT = Path(sys.executable).with_name("crossorigin-migrate")
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
 
 
-def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str | Path, cwd: Path, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "crossorigin.migrate", *map(str, args)],
         capture_output=True,
@@ -24,6 +24,7 @@ def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         cwd=cwd,
         env=CLEAN_ENV,
         check=False,
+        timeout=timeout,
     )
 
 
@@ -77,7 +78,7 @@ def test_skips_virtualenvs_migrations_node_modules_git_and_non_python(tmp_path: 
     (tmp_path / "docs" / "conf.txt").write_text(old)
     (tmp_path / "app" / "settings.py").write_text(old)
     result = run("--write", ".", cwd=tmp_path)
-    assert "rewrote 1 of 1 Python files" in result.stderr
+    assert "rewrote 1 of 1 Python file; 0 things to do by hand." in result.stderr
     assert (tmp_path / "app" / "settings.py").read_text() == 'APP = "crossorigin"\n'
     assert (tmp_path / "app/migrations/0001_initial.py").read_text() == old
 
@@ -108,3 +109,41 @@ def test_a_missing_path_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureF
         main([str(tmp_path / "nowhere")])
     assert exit_info.value.code == 2
     assert "no such file or directory" in capsys.readouterr().err
+
+
+WITHOUT_LIBCST = """
+import importlib.abc, sys
+
+class NoLibcst(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname, path, target=None):
+        if fullname.split(".")[0] == "libcst":
+            raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+
+sys.meta_path.insert(0, NoLibcst())
+from crossorigin.migrate.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
+def test_without_the_migrate_extra_one_line_and_exit_2(tmp_path: Path) -> None:
+    # A production install has no LibCST (it comes with django-crossorigin[migrate]).
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_LIBCST, "."],
+        capture_output=True,
+        text=True,
+        cwd=project(tmp_path),
+        env=CLEAN_ENV,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert 'pip install "django-crossorigin[migrate]"' in result.stderr
+
+
+def test_counts_are_said_in_the_singular_for_one(tmp_path: Path) -> None:
+    (tmp_path / "settings.py").write_text('CORS_MODEL = "a.B"\n')
+    result = run(".", cwd=tmp_path)
+    assert result.stderr.splitlines()[-1] == (
+        "crossorigin-migrate: would rewrite 0 of 1 Python file; 1 thing to do by hand."
+    )

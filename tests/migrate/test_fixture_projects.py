@@ -132,3 +132,54 @@ def test_subclass_overrides_are_reported_then_refused_at_start_up(tmp_path: Path
     assert "origin_found_in_white_lists(), is_enabled()" in output
     assert "CORS_ORIGIN_CHECKER" in output
     assert "CORS_URL_POLICIES" in output
+
+
+def test_rename_settings_keeps_reading_a_configuration_module_outside_the_tree(tmp_path: Path) -> None:
+    # The settings read the deployment's values with getattr(configuration, "CORS_ORIGIN_WHITELIST", []):
+    # that string names the configuration module's attribute, not the setting. Renaming it would leave
+    # CORS_ALLOWED_ORIGINS empty while every check says "no issues" (issue 22).
+    root = copy("configmodule", tmp_path) / "project"
+    config = (root.parent / "deploy" / "configuration.py").read_text()
+    written = migrate(root, "--write", "--rename-settings")
+    assert written.returncode == 0, written.stderr
+    settings = (root / "inventory/settings.py").read_text()
+    assert "CORS_ALLOWED_ORIGINS = getattr(configuration, 'CORS_ORIGIN_WHITELIST', [])" in settings
+    assert "CORS_ALLOW_ALL_ORIGINS = getattr(configuration, 'CORS_ORIGIN_ALLOW_ALL', False)" in settings
+    assert "CORS_ALLOWED_ORIGIN_REGEXES = getattr(configuration, 'CORS_ORIGIN_REGEX_WHITELIST', [])" in settings
+    assert (root.parent / "deploy" / "configuration.py").read_text() == config
+    line = settings.splitlines().index("CORS_ALLOWED_ORIGINS = getattr(configuration, 'CORS_ORIGIN_WHITELIST', [])") + 1
+    assert f"inventory/settings.py:{line}: CORS_ORIGIN_WHITELIST here is a string" in written.stderr
+    assert "rename both sides by hand" in written.stderr
+
+    assert migrate(root, "--rename-settings").returncode == 0  # nothing left to change
+    result = manage(root, "test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Ran 3 tests" in result.stderr
+    checked = manage(root, "check", "--fail-level", "WARNING")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_module_outside_the_settings_keeps_its_names(tmp_path: Path) -> None:
+    # The same configuration module inside the tree: not a settings module (manage.py names
+    # inventory.settings, which imports nothing from it with *), so it is reported, not renamed.
+    root = copy("configmodule", tmp_path) / "project"
+    shutil.move(root.parent / "deploy" / "configuration.py", root / "configuration.py")
+    written = migrate(root, "--write", "--rename-settings")
+    assert written.returncode == 0, written.stderr
+    assert "CORS_ORIGIN_WHITELIST = [" in (root / "configuration.py").read_text()
+    assert "configuration.py:3: CORS_ORIGIN_WHITELIST is set in a module that is not a settings module" in (
+        written.stderr
+    )
+    result = manage(root, "test")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_configuration_data_naming_old_settings_is_reported_not_renamed(tmp_path: Path) -> None:
+    root = copy("configmodule", tmp_path) / "project"
+    (root / "deploy.yml").write_text("env:\n  CORS_ORIGIN_WHITELIST: https://front.example.com\n")
+    (root / ".env").write_text("CORS_ORIGIN_ALLOW_ALL=false\n")
+    written = migrate(root, "--write", "--rename-settings")
+    assert "deploy.yml:2: CORS_ORIGIN_WHITELIST in configuration data was left as it is" in written.stderr
+    assert ".env:1: CORS_ORIGIN_ALLOW_ALL in configuration data" in written.stderr
+    assert (root / "deploy.yml").read_text() == "env:\n  CORS_ORIGIN_WHITELIST: https://front.example.com\n"
+    assert "configuration data" not in migrate(root).stderr  # only when renaming: otherwise nothing can disagree

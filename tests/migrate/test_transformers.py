@@ -184,3 +184,44 @@ def test_encoding_and_line_endings_survive() -> None:
 def test_a_list_naming_both_packages_names_ours_once(before: str, after: str) -> None:
     # Django refuses two apps with the label "crossorigin".
     assert migrated(before) == after
+
+
+def test_outside_a_settings_module_only_the_settings_object_is_renamed() -> None:
+    source = """\
+        CORS_ORIGIN_WHITELIST = ["https://a.example"]
+        origins = settings.CORS_ORIGIN_WHITELIST + django.conf.settings.CORS_ORIGIN_REGEX_WHITELIST
+        has = hasattr(settings, "CORS_ORIGIN_ALLOW_ALL")
+        mine = getattr(configuration, "CORS_ORIGIN_WHITELIST", [])
+        theirs = configuration.CORS_ORIGIN_WHITELIST
+        data = dict(CORS_ORIGIN_WHITELIST=1)
+        @override_settings(CORS_ORIGIN_WHITELIST=[])
+        @modify_settings(CORS_ORIGIN_REGEX_WHITELIST={"append": "x"})
+        def test(self):
+            with self.settings(CORS_ORIGIN_ALLOW_ALL=True): ...
+        """
+    after = migrate_source(textwrap.dedent(source).encode(), "app/x.py", True, settings_module=False)
+    assert after.new_source.decode() == textwrap.dedent(
+        """\
+        CORS_ORIGIN_WHITELIST = ["https://a.example"]
+        origins = settings.CORS_ALLOWED_ORIGINS + django.conf.settings.CORS_ALLOWED_ORIGIN_REGEXES
+        has = hasattr(settings, "CORS_ALLOW_ALL_ORIGINS")
+        mine = getattr(configuration, "CORS_ORIGIN_WHITELIST", [])
+        theirs = configuration.CORS_ORIGIN_WHITELIST
+        data = dict(CORS_ORIGIN_WHITELIST=1)
+        @override_settings(CORS_ALLOWED_ORIGINS=[])
+        @modify_settings(CORS_ALLOWED_ORIGIN_REGEXES={"append": "x"})
+        def test(self):
+            with self.settings(CORS_ALLOW_ALL_ORIGINS=True): ...
+        """
+    )
+    # Everything left is reported on its line: the assignment, the string, the attribute, the keyword.
+    assert sorted(f.line for f in after.findings) == [1, 4, 5, 6]
+
+
+def test_in_a_settings_module_a_name_imported_from_another_module_keeps_its_name() -> None:
+    source = "from configuration import CORS_ORIGIN_WHITELIST\nCORS_ORIGIN_ALLOW_ALL = False\n"
+    after = migrate_source(source.encode(), "settings.py", True)
+    assert (
+        after.new_source.decode() == "from configuration import CORS_ORIGIN_WHITELIST\nCORS_ALLOW_ALL_ORIGINS = False\n"
+    )
+    assert ["imports it from configuration" in f.message for f in after.findings] == [True]

@@ -18,8 +18,17 @@ from crossorigin.incumbent import (
     RENAMED_SETTINGS,
 )
 from crossorigin.incumbent import UNREAD_SETTINGS as INCUMBENT_UNREAD
-from crossorigin.migrate.names import names_old_package, renamed_dotted
-from crossorigin.migrate.transformers import assigned_settings, once_key, rewritable_import, string_value
+from crossorigin.migrate.names import OLD_ROOTS, names_old_package, renamed_dotted
+from crossorigin.migrate.transformers import (
+    assigned_settings,
+    imported_names,
+    is_settings_call,
+    is_settings_object,
+    once_key,
+    rewritable_import,
+    settings_name_argument,
+    string_value,
+)
 
 # django-dcors names: they work here, but their values need rewriting by hand.
 DCORS_SETTINGS = {
@@ -51,6 +60,8 @@ class Finding:
     path: str
     line: int
     message: str
+    # True for a note of what the command did (a duplicate removed), False for something to do by hand.
+    done: bool = False
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -73,18 +84,24 @@ class FindingCollector(cst.CSTVisitor):
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, path: str, rename_settings: bool, assigned: set[str]) -> None:
+    def __init__(
+        self, path: str, rename_settings: bool, assigned: set[str], settings_module: bool, imported: set[str]
+    ) -> None:
         super().__init__()
         self.path = path
         self.rename_settings = rename_settings
         self.assigned = assigned
+        self.settings_module = settings_module
+        self.imported_settings = imported
+        # String literals that are setting names on Django's settings object (renamed, not reported).
+        self.setting_strings: set[cst.SimpleString] = set()
         self.findings: list[Finding] = []
         # Local name -> the dotted name it was imported as.
         self.imported: dict[str, str] = {}
 
-    def add(self, node: cst.CSTNode, message: str) -> None:
+    def add(self, node: cst.CSTNode, message: str, done: bool = False) -> None:
         line = self.get_metadata(PositionProvider, node).start.line
-        self.findings.append(Finding(self.path, line, message))
+        self.findings.append(Finding(self.path, line, message, done))
 
     def dotted_name(self, node: cst.BaseExpression) -> str | None:
         """The dotted name an expression refers to, through this module's imports."""
@@ -112,6 +129,13 @@ class FindingCollector(cst.CSTVisitor):
         module = get_full_name_for_node(node.module) or ""
         if not isinstance(node.names, cst.ImportStar):
             for alias in node.names:
+                bound = alias.evaluated_alias or alias.evaluated_name
+                if self.rename_settings and self.settings_module and bound in RENAMED_SETTINGS:
+                    self.add(
+                        alias,
+                        f"{bound} was not renamed: this settings module imports it from {module}. "
+                        f"Rename it there and here together, if that module is yours.",
+                    )
                 name = get_full_name_for_node(alias.name) or ""
                 local = alias.asname.name if alias.asname is not None else alias.name
                 if isinstance(local, cst.Name):
@@ -174,14 +198,24 @@ class FindingCollector(cst.CSTVisitor):
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "connect" and self._is_signal(func.value):
             self.add(node, RECEIVER_ADVICE)
+        settings_call = is_settings_call(node)
         for arg in node.args:
             keyword = arg.keyword.value if arg.keyword is not None else None
             if keyword is not None:
-                self._setting_name(arg, keyword)
+                self._setting_name(arg, keyword, "" if settings_call else f"the keyword {keyword}= of a call")
+        name_arg = settings_name_argument(node)
+        if name_arg is not None:
+            self.setting_strings.add(name_arg)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in RENAMED_SETTINGS and not is_settings_object(node.value):
+            owner = get_full_name_for_node(node.value) or "an object"
+            self._setting_name(node, node.attr.value, f"an attribute of {owner}")
 
     # -- settings ---------------------------------------------------------------------------
 
-    def _setting_name(self, node: cst.CSTNode, name: str) -> None:
+    def _setting_name(self, node: cst.CSTNode, name: str, elsewhere: str = "", assigned: bool = False) -> None:
+        """Report what a setting name needs; ``elsewhere`` says where it names something else than the setting."""
         if name in INCUMBENT_UNREAD:
             self.add(node, INCUMBENT_UNREAD[name] + ".")
         elif name in CHANGED_SETTINGS:
@@ -190,10 +224,26 @@ class FindingCollector(cst.CSTVisitor):
             self.add(node, f"{name} is a django-dcors setting; it still works, but {DCORS_SETTINGS[name]}.")
         elif name in RENAMED_SETTINGS:
             new = RENAMED_SETTINGS[name]
+            if elsewhere and not self.rename_settings:
+                return  # nothing is renamed, so nothing can disagree
             if not self.rename_settings:
                 self.add(
                     node,
                     f"{name} still works (crossorigin.I040); rename it {new}, or run again with --rename-settings.",
+                )
+            elif elsewhere:
+                self.add(
+                    node,
+                    f"{name} here is {elsewhere}, not Django's setting, so it was left as it is and keeps reading "
+                    f"the same value (as getattr(configuration, {name!r}, ...) reads a configuration module's "
+                    f"name). If that name is yours, nothing to do; to rename it to {new}, rename both sides by hand.",
+                )
+            elif assigned and not self.settings_module:
+                self.add(
+                    node,
+                    f"{name} is set in a module that is not a settings module (none named by DJANGO_SETTINGS_MODULE "
+                    f"imports it with *), so it was not renamed: a module that reads it by this name keeps working. "
+                    f"If Django reads this module as its settings, rename it {new} by hand.",
                 )
             elif new in self.assigned:
                 self.add(node, f"{name} was not renamed: this module also sets {new}, which wins. Remove {name}.")
@@ -207,8 +257,17 @@ class FindingCollector(cst.CSTVisitor):
         if isinstance(node.target, cst.Name):
             self._assigned(node.target, node.value)
 
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        key = string_value(node.key)
+        if key is not None and (names_old_package(key) or key in OLD_ROOTS):
+            self.add(
+                node.key,
+                f"the dictionary key {key!r} was left as it is: a key is the project's data, not a setting. If it "
+                "names django-cors-headers (a LOGGING logger, say), change it by hand.",
+            )
+
     def _assigned(self, target: cst.Name, value: cst.BaseExpression | None) -> None:
-        self._setting_name(target, target.value)
+        self._setting_name(target, target.value, assigned=True)
         if target.value == "CORS_ALLOW_CREDENTIALS" and value is not None and string_value(value) is not None:
             self.add(target, "CORS_ALLOW_CREDENTIALS is a string (a django-dcors form); write True or False.")
 
@@ -223,7 +282,7 @@ class FindingCollector(cst.CSTVisitor):
             if key is None:
                 continue
             if key in seen:
-                self.add(element, f"{value!r} names the {key} a second time after the rename; it is removed.")
+                self.add(element, f"{value!r} named the {key} a second time after the rename: removed.", done=True)
             seen.add(key)
 
     def visit_List(self, node: cst.List) -> None:
@@ -238,6 +297,8 @@ class FindingCollector(cst.CSTVisitor):
         value = string_value(node)
         if value is None:
             return
+        if value in RENAMED_SETTINGS and node not in self.setting_strings:
+            self._setting_name(node, value, "a string, the name of another object's attribute or key")
         if names_old_package(value) and renamed_dotted(value) is None:
             self.add(node, f"{value!r} names something crossorigin does not provide; replace it by hand.")
         elif value == "dcors.dcorsmiddleware.CorsMiddleware":
@@ -249,8 +310,12 @@ class FindingCollector(cst.CSTVisitor):
             self.add(node, f"{value!r} is a dependency on the old package; replace it with 'django-crossorigin'.")
 
 
-def collect_findings(module: cst.Module, path: str, rename_settings: bool) -> Sequence[Finding]:
+def collect_findings(
+    module: cst.Module, path: str, rename_settings: bool, settings_module: bool = True
+) -> Sequence[Finding]:
     """Everything in one parsed module that needs a human."""
-    collector = FindingCollector(path, rename_settings, assigned_settings(module))
+    collector = FindingCollector(
+        path, rename_settings, assigned_settings(module), settings_module, imported_names(module)
+    )
     MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
     return collector.findings

@@ -7,22 +7,23 @@
   imported name exists here; otherwise the statement is left for the report.
 - ``PackageNames``: ``corsheaders.defaults.default_headers`` in code, after
   ``import corsheaders.defaults`` was rewritten.
-- ``SettingNames``: with ``--rename-settings``, the old setting names as names,
-  attributes, keyword arguments and ``getattr`` strings.
+- ``SettingNames``: with ``--rename-settings``, the old setting names where they are
+  the setting (see the class).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Final
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from crossorigin.incumbent import MODULES, RENAMED_SETTINGS
-from crossorigin.migrate.names import OLD_ROOTS, renamed_dotted
+from crossorigin.migrate.names import renamed_dotted
 
 _ATTRIBUTE_FUNCTIONS = frozenset({"getattr", "hasattr", "setattr", "delattr"})
+_SETTINGS_CALLS = frozenset({"override_settings", "modify_settings"})
 
 
 def string_value(node: cst.BaseExpression) -> str | None:
@@ -46,12 +47,31 @@ def dotted_expression(dotted: str) -> cst.Attribute | cst.Name:
 
 
 class DottedStrings(cst.CSTTransformer):
-    """Rewrite string literals that name the incumbent's app, middleware, modules or check ids."""
+    """Rewrite string literals that name the incumbent's app, middleware, modules or check ids.
+
+    Values only: a dict key or a subscript equal to ``"corsheaders"`` is the project's
+    data (a ``LOGGING`` logger, a JSON field), not a setting, and is left as it is.
+    """
+
+    def __init__(self, rename: Callable[[str], str | None] = renamed_dotted) -> None:
+        super().__init__()
+        self.rename = rename  # crossorigin-migrate --revert passes the way back
 
     def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.SimpleString:
         value = string_value(updated_node)
-        new = None if value is None else renamed_dotted(value)
+        new = None if value is None else self.rename(value)
         return updated_node if new is None else with_value(updated_node, new)
+
+    def leave_DictElement(self, original_node: cst.DictElement, updated_node: cst.DictElement) -> cst.DictElement:
+        return updated_node.with_changes(key=original_node.key)
+
+    def leave_SubscriptElement(
+        self, original_node: cst.SubscriptElement, updated_node: cst.SubscriptElement
+    ) -> cst.SubscriptElement:
+        index = original_node.slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+            return original_node
+        return updated_node
 
 
 # Entries that must appear once: after a rename, a list that named both the old and the
@@ -128,10 +148,14 @@ def rewritable_import(node: cst.ImportFrom) -> tuple[str, Mapping[str, str]] | N
 
 
 class Imports(cst.CSTTransformer):
-    """Point imports of the incumbent's modules at ours; ``plain_roots`` records ``import corsheaders``."""
+    """Point imports of the incumbent's modules at ours; ``plain_roots`` records ``import corsheaders``.
 
-    def __init__(self) -> None:
+    ``modules``: old module -> (new module, names); ``--revert`` passes the tables read backwards.
+    """
+
+    def __init__(self, modules: Mapping[str, tuple[str, Mapping[str, str]]] = MODULES) -> None:
         super().__init__()
+        self.modules = modules
         self.plain_roots: set[str] = set()
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
@@ -155,22 +179,22 @@ class Imports(cst.CSTTransformer):
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
         aliases = []
         for alias in updated_node.names:
-            name = get_full_name_for_node(alias.name)
-            if name not in MODULES:
+            name = get_full_name_for_node(alias.name) or ""
+            if name not in self.modules:
                 aliases.append(alias)
                 continue
             if alias.asname is None:
                 self.plain_roots.add(name.split(".", 1)[0])
-            aliases.append(alias.with_changes(name=dotted_expression(MODULES[name][0])))
+            aliases.append(alias.with_changes(name=dotted_expression(self.modules[name][0])))
         return updated_node.with_changes(names=aliases)
 
 
 class PackageNames(cst.CSTTransformer):
-    """Rename the package name (``corsheaders``) used in code after ``import corsheaders...``."""
+    """Rename the package name (``corsheaders``) used in code after ``import corsheaders...``; ``new``: old -> new."""
 
-    def __init__(self, roots: set[str]) -> None:
+    def __init__(self, new: Mapping[str, str]) -> None:
         super().__init__()
-        self.new = {root: MODULES[root][0] for root in roots & OLD_ROOTS}
+        self.new = dict(new)
 
     def visit_Import(self, node: cst.Import) -> bool:
         return False
@@ -186,43 +210,105 @@ class PackageNames(cst.CSTTransformer):
         return updated_node
 
 
-class SettingNames(cst.CSTTransformer):
-    """Rename old setting names (``CORS_ORIGIN_WHITELIST`` -> ``CORS_ALLOWED_ORIGINS``), except ``keep``."""
+def is_settings_object(node: cst.BaseExpression) -> bool:
+    """True for ``settings`` or ``something.settings`` (``django.conf.settings``): Django's settings object."""
+    name = get_full_name_for_node(node) or ""
+    return name == "settings" or name.endswith(".settings")
 
-    def __init__(self, keep: frozenset[str] = frozenset()) -> None:
+
+def is_settings_call(call: cst.Call) -> bool:
+    """True for a call whose keywords are setting names: ``override_settings``, ``modify_settings``, ``self.settings``."""
+    name = get_full_name_for_node(call.func) or ""
+    return name.rpartition(".")[2] in _SETTINGS_CALLS or (
+        isinstance(call.func, cst.Attribute) and name.endswith(".settings")
+    )
+
+
+def settings_name_argument(call: cst.Call) -> cst.SimpleString | None:
+    """The name string of ``getattr(settings, "X", ...)`` (and has/set/delattr) on Django's settings; else None."""
+    func = call.func
+    if not (isinstance(func, cst.Name) and func.value in _ATTRIBUTE_FUNCTIONS and len(call.args) >= 2):
+        return None
+    name = call.args[1].value
+    if is_settings_object(call.args[0].value) and isinstance(name, cst.SimpleString) and string_value(name) is not None:
+        return name
+    return None
+
+
+class SettingNames(cst.CSTTransformer):
+    """Rename old setting names (``CORS_ORIGIN_WHITELIST`` -> ``CORS_ALLOWED_ORIGINS``) where they are the setting.
+
+    That is: in a settings module, its own names (assignments and reads); anywhere,
+    ``settings.X``, ``getattr(settings, "X")`` and the keywords of ``override_settings``,
+    ``modify_settings`` and ``self.settings``. The same name on another object
+    (``configuration.X``, ``getattr(configuration, "X")``, a dict key) is that object's
+    and keeps reading what it read; the report lists it.
+    """
+
+    def __init__(self, keep: frozenset[str] = frozenset(), settings_module: bool = True) -> None:
         super().__init__()
         self.renames = {old: new for old, new in RENAMED_SETTINGS.items() if old not in keep}
+        self.settings_module = settings_module
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
-        # Covers assignments, reads, settings.X attributes and override_settings(X=...) keywords.
-        new = self.renames.get(updated_node.value)
+        # A settings module's own names; the parents below put back what is not one.
+        new = self.renames.get(updated_node.value) if self.settings_module else None
         return updated_node if new is None else updated_node.with_changes(value=new)
 
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        new = self.renames.get(original_node.attr.value)
+        if new is not None and is_settings_object(original_node.value):
+            return updated_node.with_changes(attr=updated_node.attr.with_changes(value=new))
+        return updated_node.with_changes(attr=original_node.attr)
+
+    def leave_ImportAlias(self, original_node: cst.ImportAlias, updated_node: cst.ImportAlias) -> cst.ImportAlias:
+        return original_node  # another module's name (the module keeps the name it imports: see keep)
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        func = updated_node.func
-        if not (isinstance(func, cst.Name) and func.value in _ATTRIBUTE_FUNCTIONS and len(updated_node.args) >= 2):
-            return updated_node
-        name_arg = updated_node.args[1]
-        value = string_value(name_arg.value)
-        if value not in self.renames:
-            return updated_node
-        assert isinstance(name_arg.value, cst.SimpleString)
-        args = list(updated_node.args)
-        args[1] = name_arg.with_changes(value=with_value(name_arg.value, self.renames[value]))
+        settings_call = is_settings_call(original_node)
+        args = []
+        for original, updated in zip(original_node.args, updated_node.args, strict=True):
+            keyword = original.keyword
+            new = self.renames.get(keyword.value) if keyword is not None and settings_call else None
+            if keyword is not None:
+                # Put back what leave_Name renamed: only a settings call's keywords are setting names.
+                args.append(updated.with_changes(keyword=keyword if new is None else keyword.with_changes(value=new)))
+            else:
+                args.append(updated)
+        name_arg = settings_name_argument(original_node)
+        value = string_value(name_arg) if name_arg is not None else None
+        if name_arg is not None and value in self.renames:
+            args[1] = args[1].with_changes(value=with_value(name_arg, self.renames[value]))
         return updated_node.with_changes(args=args)
+
+
+def top_level_statements(module: cst.Module) -> Iterator[cst.BaseSmallStatement]:
+    """The simple statements at a module's top level (``X = 1``, imports), not inside blocks."""
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
 
 
 def assigned_settings(module: cst.Module) -> set[str]:
     """Upper-case names assigned at the top level of a module (``X = ...``, ``X: T = ...``, ``X += ...``)."""
     found: set[str] = set()
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            targets: list[cst.BaseExpression] = []
-            if isinstance(small, cst.Assign):
-                targets = [t.target for t in small.targets]
-            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-                targets = [small.target]
-            found.update(t.value for t in targets if isinstance(t, cst.Name) and t.value.isupper())
+    for small in top_level_statements(module):
+        targets: list[cst.BaseExpression] = []
+        if isinstance(small, cst.Assign):
+            targets = [t.target for t in small.targets]
+        elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+            targets = [small.target]
+        found.update(t.value for t in targets if isinstance(t, cst.Name) and t.value.isupper())
+    return found
+
+
+def imported_names(module: cst.Module) -> set[str]:
+    """Names a module binds by ``from x import NAME``: another module's, so they keep their name here."""
+    found: set[str] = set()
+    for small in top_level_statements(module):
+        if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+            for alias in small.names:
+                local = alias.asname.name if alias.asname is not None else alias.name
+                if isinstance(local, cst.Name):
+                    found.add(local.value)
     return found
