@@ -87,6 +87,11 @@ UNREAD_SETTINGS: Final[dict[str, str]] = {
         "CORS_MODEL (django-cors-headers < 3.0) is not read: keep the origins in "
         "crossorigin.contrib.origins, or point CORS_ORIGIN_CHECKER at a function that queries your model"
     ),
+    # Ours, from development versions: the database origins now carry their version in the database.
+    "CORS_DB_ORIGINS_CACHE": (
+        "CORS_DB_ORIGINS_CACHE is no longer read: crossorigin.contrib.origins keeps its version in the "
+        "database, so remove the setting"
+    ),
 }
 
 # Settings whose meaning changes on the switch from django-cors-headers 4.x, with what to check.
