@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.core.checks import Error
+from django.core.management import call_command
 
 from crossorigin import registry
 from crossorigin.checks import check_settings
@@ -141,9 +143,7 @@ def test_names_it_cannot_use_are_reported() -> None:
 
 
 @pytest.mark.parametrize("origin", [TRUSTED, "https://other.example"])
-def test_the_response_is_the_enforced_one_header_for_header(
-    send: Send, settings: SettingsWrapper, origin: str
-) -> None:
+def test_the_response_is_the_enforced_one_header_for_header(send: Send, settings: SettingsWrapper, origin: str) -> None:
     settings.CORS_ALLOWED_ORIGINS = []
     settings.CORS_ALLOW_ALL_ORIGINS = True
     settings.CORS_EXPOSE_HEADERS = ["x-total"]
@@ -279,7 +279,9 @@ def test_the_signal_is_sent_on_every_difference(
 ) -> None:
     seen: list[tuple[str, str, Decision, Decision]] = []
 
-    def count(sender: Any, request: Any, origin: str, path: str, enforced: Decision, report_only: Decision, **kw: Any) -> None:
+    def count(
+        *, sender: Any, request: Any, origin: str, path: str, enforced: Decision, report_only: Decision, **kw: Any
+    ) -> None:
         seen.append((origin, path, enforced, report_only))
 
     def broken(**kw: Any) -> None:
@@ -309,7 +311,7 @@ def documented_settings() -> dict[str, Any]:
     block = re.search(r"<!-- example: settings -->\s*```python\n(.*?)```", DOC.read_text(), re.DOTALL)
     assert block, "docs/report-only.md lost its settings example"
     namespace: dict[str, Any] = {}
-    exec(block.group(1), namespace)  # noqa: S102  (our own docs page)
+    exec(block.group(1), namespace)
     return {k: v for k, v in namespace.items() if k.startswith("CORS_")}
 
 
@@ -327,3 +329,32 @@ def test_the_documented_example_reports_the_origins_it_would_cut_off(
     assert send("GET", "/api/items/", {"origin": "https://old-partner.example"})["access-control-allow-origin"] == "*"
     [line] = lines(log)
     assert "would-refuse origin=https://old-partner.example " in line
+
+
+# -- cors_explain -------------------------------------------------------------------------
+
+
+def explain_text(*args: str) -> str:
+    out = StringIO()
+    call_command("cors_explain", *args, stdout=out, no_color=True)
+    return out.getvalue()
+
+
+def test_explain_shows_both_decisions_when_they_differ(tightening: SettingsWrapper) -> None:
+    text = explain_text("https://other.example", "/api/items/")
+    assert (
+        "Report-only (CORS_REPORT_ONLY): policy global would refuse the request (origin-not-allowed: "
+        "The origin matches no allowed origin, wildcard or regex.); that differs: the response is served as "
+        "enforced (allowed, allowed-all-origins, policy global) and the difference is logged on "
+        "crossorigin.report_only."
+    ) in " ".join(text.split())
+
+
+def test_explain_says_when_they_agree(tightening: SettingsWrapper) -> None:
+    text = " ".join(explain_text(TRUSTED, "/api/items/").split())
+    assert "policy global would allow the request (allowed-exact: " in text
+    assert "the same answer as the enforced policy (allowed, allowed-all-origins)." in text
+
+
+def test_explain_says_nothing_of_it_when_unset() -> None:
+    assert "CORS_REPORT_ONLY" not in explain_text("https://other.example", "/api/items/")

@@ -143,7 +143,8 @@ class PolicySet:
         # never reaches a response). None when unset: the middleware's one test.
         self.report_only: ReportOnly | None = None
         if cors_settings.report_only is not None:
-            from crossorigin.report_only import ReportOnly  # imported late: it imports the decorators, which import this
+            # Imported late: it imports the decorators, which import this module.
+            from crossorigin.report_only import ReportOnly
 
             self.report_only = ReportOnly(PolicySet(cors_settings.report_only))
 

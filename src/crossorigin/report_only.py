@@ -176,7 +176,7 @@ class ReportOnly:
             shadow = self.decision(
                 request.path_info, view, origin, request.method, meta.get(META_REQUEST_PRIVATE_NETWORK) == "true"
             )
-            if shadow.allowed is not enforced.allowed:
+            if differs(enforced, shadow):
                 self.report(request, origin, enforced, shadow)
         except Exception:  # reporting must never cost a response
             logger.exception("crossorigin: the report-only policy failed on a request; the response is unchanged")
@@ -203,6 +203,11 @@ class ReportOnly:
             ):
                 if isinstance(result, Exception):
                     logger.error("report_only_differs receiver %r raised %r", receiver, result)
+
+
+def differs(enforced: Decision, shadow: Decision) -> bool:
+    """Whether the report-only decision is worth a report: the browser's answer would change."""
+    return shadow.allowed is not enforced.allowed and enforced.reason not in _NOT_COMPARED
 
 
 def log_difference(origin: str, path: str, enforced: Decision, shadow: Decision) -> None:
