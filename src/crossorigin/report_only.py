@@ -52,8 +52,10 @@ MAX_REPORTS_PER_WINDOW: Final = 1000
 SUMMARY_TOP: Final = 10
 
 # Decisions the view's code made, not the settings: the report-only settings would make
-# the same ones, so there is nothing to compare.
-_NOT_COMPARED: Final = frozenset({Reason.VIEW_EXEMPT, Reason.REQUEST_DISABLED, Reason.NO_ORIGIN})
+# the same ones, so there is nothing to compare. (Compared by identity: hashing an Enum
+# member is a Python-level call, and this runs on every request.)
+_VIEW_EXEMPT: Final = Reason.VIEW_EXEMPT
+_REQUEST_DISABLED: Final = Reason.REQUEST_DISABLED
 
 ReportKey = tuple[str, str, str]  # (origin, report-only policy, report-only reason)
 
@@ -138,7 +140,10 @@ class ReportOnly:
         The one place the report-only policy is selected, so it can follow the enforced
         selection when that changes.
         """
-        return self.policies.select(path, view)
+        policies = self.policies
+        if view is None and policies.every_path is not None:  # no path regex to run: the global policy
+            return policies.global_policy, True
+        return policies.select(path, view)
 
     def decision(
         self, path: str, view: ViewOverrides | None, origin: str, method: str | None, private_network: bool
@@ -149,6 +154,12 @@ class ReportOnly:
         policy, enabled = self.select(path, view)
         # An OPTIONS that reached the view is decided as a GET preflight, as the middleware does.
         preflight = method == "OPTIONS"
+        if enabled and not preflight and not private_network:
+            # The common case without decide()'s call: with no checker and no signal to
+            # ask, a remembered answer (a refusal too) is decide()'s answer.
+            found = policy.remembered(origin)
+            if found is not None:
+                return found
         return decide(
             policy,
             origin,
@@ -165,14 +176,14 @@ class ReportOnly:
         changes nothing on the request or the response and never raises.
         """
         try:
-            if enforced.reason in _NOT_COMPARED:
-                return
             meta = request.META
             origin = meta.get(META_ORIGIN)
             if origin is None:
                 return
-            match = request.resolver_match if views_are_decorated() else None
-            view = None if match is None else view_overrides(match.func)
+            view = None
+            if views_are_decorated():
+                match = request.resolver_match
+                view = None if match is None else view_overrides(match.func)
             shadow = self.decision(
                 request.path_info, view, origin, request.method, meta.get(META_REQUEST_PRIVATE_NETWORK) == "true"
             )
@@ -184,7 +195,8 @@ class ReportOnly:
     def report(self, request: HttpRequest, origin: str, enforced: Decision, shadow: Decision) -> None:
         """Log the difference (rationed by the window) and send ``report_only_differs``."""
         path = request.path_info
-        key = (origin[: LOGGED_VALUE_MAX_LENGTH + 1], shadow.policy, shadow.reason.value)
+        # str(): the code as a plain str (an Enum member's hash is a Python-level call).
+        key = (origin[: LOGGED_VALUE_MAX_LENGTH + 1], shadow.policy, str(shadow.reason))
         log_it, budget_reached, summary = self.window.admit(key)
         if summary is not None:
             log_summary(summary)
@@ -207,7 +219,8 @@ class ReportOnly:
 
 def differs(enforced: Decision, shadow: Decision) -> bool:
     """Whether the report-only decision is worth a report: the browser's answer would change."""
-    return shadow.allowed is not enforced.allowed and enforced.reason not in _NOT_COMPARED
+    reason = enforced.reason
+    return shadow.allowed is not enforced.allowed and reason is not _VIEW_EXEMPT and reason is not _REQUEST_DISABLED
 
 
 def log_difference(origin: str, path: str, enforced: Decision, shadow: Decision) -> None:
