@@ -183,6 +183,18 @@ def test_agreeing_decisions_are_not_reported(
     assert records(log) == []
 
 
+def test_a_response_the_view_switched_off_is_not_compared(
+    send: Send, tightening: SettingsWrapper, log: pytest.LogCaptureFixture
+) -> None:
+    tightening.ROOT_URLCONF = "tests.test_cors_enabled"
+    tightening.CORS_REPORT_ONLY = {"CORS_ALLOW_ALL_ORIGINS": True}  # would allow: the view said no
+    tightening.CORS_ALLOW_ALL_ORIGINS = False
+    send("GET", "/api/off/", {"origin": "https://other.example"})
+    assert records(log) == []
+    send("GET", "/api/seen/", {"origin": "https://other.example"})
+    assert "would-allow origin=https://other.example path=/api/seen/ " in lines(log)[0]
+
+
 def test_a_looser_report_only_policy_reports_what_it_would_allow(
     send: Send, settings: SettingsWrapper, log: pytest.LogCaptureFixture
 ) -> None:

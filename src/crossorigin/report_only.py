@@ -95,9 +95,16 @@ class ReportWindow:
 
     def admit(self, key: ReportKey) -> tuple[bool, bool, WindowSummary | None]:
         """Count one difference: (log it, the budget was just reached, the summary of a window that ended)."""
+        now = self.clock()
+        repeats = self._repeats
+        if key in repeats and now - self._start < self.seconds:
+            # The common case, a repeat within the window, is counted without the lock: two
+            # threads counting the same repeat at once may lose one count, never log twice.
+            repeats[key] += 1
+            self._differences += 1
+            return False, False, None
         with self._lock:
             summary = None
-            now = self.clock()
             if now - self._start >= self.seconds:
                 summary = self._close(now)
             self._differences += 1
