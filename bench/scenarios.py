@@ -177,6 +177,28 @@ def scenarios() -> list[Scenario]:
             skip={INCUMBENT: "no origin checker"},
         )
     )
+    # CORS_REPORT_ONLY: a second decision per request. "agrees" is the steady state of a
+    # list that covers every caller; "differs" a caller the list would cut off, counted by
+    # the report window after its first log record.
+    no_report_only = {INCUMBENT: "no report-only policy"}
+    found.append(
+        _actual(
+            "report-only, agrees",
+            {**base, "CORS_REPORT_ONLY": {"CORS_ALLOWED_ORIGINS": BASE_ORIGINS}},
+            ALLOWED,
+            allowed(ALLOWED),
+            skip=no_report_only,
+        )
+    )
+    found.append(
+        _actual(
+            "report-only, differs",
+            {"CORS_ALLOW_ALL_ORIGINS": True, "CORS_REPORT_ONLY": {"CORS_ALLOWED_ORIGINS": BASE_ORIGINS}},
+            partner,
+            allowed("*"),
+            skip=no_report_only,
+        )
+    )
     found.append(
         Scenario(
             "outside CORS_URLS_REGEX",

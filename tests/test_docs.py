@@ -23,6 +23,7 @@ import pytest
 
 from crossorigin import defaults
 from crossorigin.checks import middleware_problems
+from crossorigin.checks.report_only import report_only_problems
 from crossorigin.checks.security import security_problems
 from crossorigin.incumbent import UNREAD_SETTINGS
 from crossorigin.options import OVERRIDE_KEYS, PolicyOptions
@@ -213,6 +214,7 @@ def problems_for(values: dict[str, Any]) -> list[str]:
     policies = PolicySet(read_settings(namespace))
     ids = [p.id for p in policies.problems]
     ids += [p.id for p in security_problems(policies, namespace)]
+    ids += [p.id for p in report_only_problems(policies, namespace)]
     if "MIDDLEWARE" in values:
         ids += [p.id for p in middleware_problems(list(values["MIDDLEWARE"]))]
     return ids

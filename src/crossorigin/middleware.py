@@ -227,6 +227,8 @@ def after_view(  # noqa: PLR0917  (positional: called on every request, keywords
     apply_decision(decision, response)
     if _logs(DEBUG):
         log_decision(decision, request.META.get(META_ORIGIN), request.path_info)
+    if policies.report_only is not None:  # CORS_REPORT_ONLY: unset costs this one test
+        policies.report_only.compare(request, decision)
     return None
 
 

@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
@@ -25,6 +25,9 @@ from crossorigin.options import PolicyOptions, linear_problem
 from crossorigin.policy import Decision, Memo, Policy, Reason
 from crossorigin.problems import Problem, error
 from crossorigin.settings import NEVER_MATCHING_PATTERN, CorsSettings, read_settings
+
+if TYPE_CHECKING:
+    from crossorigin.report_only import ReportOnly
 
 # Paths longer than this are routed again on every request rather than remembered, so
 # the memo of paths stays small (two generations of 2,048 paths of 512 characters).
@@ -134,6 +137,14 @@ class PolicySet:
         self.every_path: tuple[int, Policy, bool] | None = None
         if not self.url_policies and self.urls_regex is None:
             self.every_path = (-1, self.global_policy, True)
+        # CORS_REPORT_ONLY compiled by this same class; never closed by fail_closed (it
+        # never reaches a response). None when unset: the middleware's one test.
+        self.report_only: ReportOnly | None = None
+        if cors_settings.report_only is not None:
+            # Imported late: it imports the decorators, which import this module.
+            from crossorigin.report_only import ReportOnly
+
+            self.report_only = ReportOnly(PolicySet(cors_settings.report_only))
 
     def url_policy(self, path: str) -> tuple[int, Policy, bool]:
         """The URL policy for a path: (index or -1 for global, policy, CORS enabled).

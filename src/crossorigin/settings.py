@@ -56,6 +56,17 @@ DCORS_NAMES: Final = {
 # Settings read by the optional crossorigin.contrib.origins app, not by read_settings().
 CONTRIB_SETTING_NAMES: Final = ("CORS_DB_ORIGINS_CHECK_INTERVAL",)
 
+# Names CORS_REPORT_ONLY does not read (crossorigin.W072): they change the request or
+# ask code, not what the settings decide, so a shadow policy cannot evaluate them.
+REPORT_ONLY_IGNORED: Final = (
+    "CORS_ORIGIN_CHECKER",
+    "CORS_ORIGIN_CHECKER_CACHE_SIZE",
+    "CORS_ORIGIN_CHECKER_CACHE_TTL",
+    "CORS_REPLACE_HTTPS_REFERER",
+    "CORS_REPORT_ONLY",
+    *CONTRIB_SETTING_NAMES,
+)
+
 # Every setting this package reads, for the docs test and the annotation check.
 SETTING_NAMES: Final = (
     "CORS_ALLOWED_ORIGINS",
@@ -73,6 +84,7 @@ SETTING_NAMES: Final = (
     "CORS_ORIGIN_CHECKER",
     "CORS_ORIGIN_CHECKER_CACHE_SIZE",
     "CORS_ORIGIN_CHECKER_CACHE_TTL",
+    "CORS_REPORT_ONLY",
     *RENAMED,
     *DCORS_NAMES,
     *CONTRIB_SETTING_NAMES,
@@ -91,6 +103,8 @@ class CorsSettings:
     checker_cache_size: int
     checker_cache_ttl: float
     problems: tuple[Problem, ...] = field(default=(), compare=False)
+    # CORS_REPORT_ONLY read as settings of their own (crossorigin.report_only); None: unset.
+    report_only: CorsSettings | None = None
 
 
 def old_name(name: str) -> str | None:
@@ -103,10 +117,24 @@ def read_settings(source: Any = None) -> CorsSettings:
     return _Reader(django_settings if source is None else source).read()
 
 
+class _ReportOnlySource:
+    """CORS_REPORT_ONLY's dict seen as a settings object, without the names it ignores."""
+
+    def __init__(self, values: Mapping[str, object]) -> None:
+        self.values = values
+
+    def __getattr__(self, name: str) -> object:
+        if name in REPORT_ONLY_IGNORED or name not in self.values:
+            raise AttributeError(name)
+        return self.values[name]
+
+
 class _Reader:
-    def __init__(self, source: Any) -> None:
+    def __init__(self, source: Any, *, nested: bool = False) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        # Reading CORS_REPORT_ONLY's own dict: it holds no CORS_REPORT_ONLY of its own.
+        self.nested = nested
 
     def get(self, name: str) -> object:
         return getattr(self.source, name, _MISSING)
@@ -229,6 +257,8 @@ class _Reader:
             replace_referer, more = validate_bool(replace_referer, "CORS_REPLACE_HTTPS_REFERER")
             found.extend(more)
         checker, size, ttl = self.checker()
+        # Read before the problems are frozen below: its own findings about the dict go there.
+        report_only = None if self.nested else self.report_only()
         return CorsSettings(
             options=options,
             urls_regex=self.urls_regex(),
@@ -238,7 +268,42 @@ class _Reader:
             checker_cache_size=size,
             checker_cache_ttl=ttl,
             problems=tuple(found),
+            report_only=report_only,
         )
+
+    def report_only(self) -> CorsSettings | None:
+        """CORS_REPORT_ONLY read by this same reader, as if its dict were the whole of the settings."""
+        value = self.get("CORS_REPORT_ONLY")
+        if value is _MISSING or value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self.problems.append(
+                warning(
+                    73,
+                    f"CORS_REPORT_ONLY should be a dict of CORS settings, not {type(value).__name__}; it is ignored.",
+                    "Write CORS_REPORT_ONLY = {'CORS_ALLOWED_ORIGINS': ['https://app.example.com'], ...}.",
+                )
+            )
+            return None
+        nested = _Reader(_ReportOnlySource(value), nested=True)
+        for name in value:
+            if name in REPORT_ONLY_IGNORED:
+                nested.problems.append(
+                    warning(
+                        72,
+                        f"CORS_REPORT_ONLY[{name!r}] is ignored: the report-only policy is decided by its settings alone.",
+                        f"Remove {name!r} from CORS_REPORT_ONLY.",
+                    )
+                )
+            elif name not in SETTING_NAMES:
+                nested.problems.append(
+                    warning(
+                        71,
+                        f"CORS_REPORT_ONLY[{name!r}] is not a CORS setting, so it is ignored.",
+                        "Use the names of the settings themselves, e.g. 'CORS_ALLOWED_ORIGINS'.",
+                    )
+                )
+        return nested.read()
 
     def urls_regex(self) -> re.Pattern[str] | None:
         value = self.get("CORS_URLS_REGEX")

@@ -12,3 +12,12 @@ be async, and its answers can be cached.
 from django.dispatch import Signal
 
 check_request_enabled = Signal()
+
+report_only_differs = Signal()
+"""Sent when the report-only policy (``CORS_REPORT_ONLY``) would answer a request otherwise.
+
+Receivers are called as ``receiver(sender=None, request=..., origin=..., path=...,
+enforced=Decision, report_only=Decision)`` on every difference (the log is rationed,
+the signal is not), after the response has its headers; what they return is ignored
+and an exception is logged, never raised. Wire it to a metrics counter.
+"""

@@ -20,6 +20,7 @@ from crossorigin.problems import Level, Problem, info, warning
 from crossorigin.registry import PolicySet, ViewOverrides
 from crossorigin.settings import read_settings
 
+from .report_only import report_only_problems
 from .security import security_problems
 from .views import decorated_views
 
@@ -59,6 +60,7 @@ def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> l
     problems = list(policies.problems)
     problems.extend(_view_problems(policies))
     problems.extend(security_problems(policies, settings))
+    problems.extend(report_only_problems(policies, settings))
     return [to_message(p) for p in problems]
 
 

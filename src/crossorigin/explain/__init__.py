@@ -27,7 +27,13 @@ from crossorigin.explain.following import MAX_REDIRECTS, through_middleware
 from crossorigin.explain.hints import LooseOrigin, loose_origin, near_miss_hints, origin_candidates, origin_differences
 from crossorigin.explain.model import JSON_VERSION, Explanation, Hint, RequestExplanation, Step
 from crossorigin.explain.naming import describe_policy, raw, setting_name, view_name
-from crossorigin.explain.notes import COMMON_MIDDLEWARE, path_notes, request_notes, settings_notes
+from crossorigin.explain.notes import (
+    COMMON_MIDDLEWARE,
+    path_notes,
+    report_only_notes,
+    request_notes,
+    settings_notes,
+)
 from crossorigin.explain.query import ExplainArgumentError, Query, default_host, parse_headers, parse_method, parse_path
 from crossorigin.explain.resolving import Resolved, resolve_path
 from crossorigin.explain.responses import request_explanation
@@ -162,6 +168,7 @@ def explain(
     notes.extend(asked_notes)
     notes.extend(settings_notes(policies, view))
     notes.extend(request_notes(method, credentials, match, middleware_list, actual_item))
+    notes.extend(report_only_notes(policies, path, actual_view, origin, method, enforced=actual_item.decision))
     notes.extend(served.notes)
     follow = served.redirect
     redirected = None

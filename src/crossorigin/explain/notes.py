@@ -16,8 +16,10 @@ from django.urls import ResolverMatch
 
 from crossorigin.explain.model import RequestExplanation
 from crossorigin.explain.resolving import Resolved
+from crossorigin.policy import Decision
 from crossorigin.problems import Level, Problem
 from crossorigin.registry import PolicySet, ViewOverrides
+from crossorigin.report_only import differs
 
 COMMON_MIDDLEWARE: Final = "django.middleware.common.CommonMiddleware"
 # The methods CommonMiddleware refuses to redirect under DEBUG, as their body would be lost.
@@ -86,3 +88,26 @@ def request_notes(
             "and CSRF cookies are SameSite=Lax by default (SESSION_COOKIE_SAMESITE, CSRF_COOKIE_SAMESITE)."
         )
     return notes
+
+
+def report_only_notes(
+    policies: PolicySet, path: str, view: ViewOverrides | None, origin: str, method: str, *, enforced: Decision
+) -> list[str]:
+    """The request's decision under CORS_REPORT_ONLY beside the enforced one; nothing when it is unset."""
+    report_only = policies.report_only
+    if report_only is None:
+        return []
+    shadow = report_only.decision(path, view, origin, method, False)
+    verdict = "allow" if shadow.allowed else "refuse"
+    served = "allowed" if enforced.allowed else "refused"
+    if differs(enforced, shadow):
+        outcome = (
+            f"that differs: the response is served as enforced ({served}, {enforced.reason}, "
+            f"policy {enforced.policy}) and the difference is logged on crossorigin.report_only"
+        )
+    else:
+        outcome = f"the same answer as the enforced policy ({served}, {enforced.reason})"
+    return [
+        f"Report-only (CORS_REPORT_ONLY): policy {shadow.policy} would {verdict} the request "
+        f"({shadow.reason}: {shadow.reason.sentence}); {outcome}."
+    ]
