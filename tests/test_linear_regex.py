@@ -18,7 +18,6 @@ from crossorigin.linear_regex import (
     SET_PROGRAM_BUDGET,
     TOTAL_PROGRAM_BUDGET,
     LinearPattern,
-    LinearRegexError,
     LinearSet,
     NeverMatches,
     compile_linear,
