@@ -12,13 +12,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import CheckMessage
 from django.utils.module_loading import import_string
 
 from crossorigin.incumbent import MIDDLEWARE_METHODS, POST_CSRF_MIDDLEWARE_METHODS
 from crossorigin.problems import Problem, error
 
-from .startup import to_message
+from .startup import to_messages
 
 _OURS: Final = {
     "crossorigin.middleware.CorsMiddleware": MIDDLEWARE_METHODS,
@@ -67,7 +67,6 @@ def subclass_problems(middleware: Sequence[object]) -> list[Problem]:
     return found
 
 
-@register(Tags.compatibility, "crossorigin")
 def check_middleware_subclasses(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """Report CorsMiddleware subclasses in MIDDLEWARE that override methods we never call."""
-    return [to_message(p) for p in subclass_problems(list(getattr(settings, "MIDDLEWARE", None) or []))]
+    return to_messages(subclass_problems(list(getattr(settings, "MIDDLEWARE", None) or [])))

@@ -29,7 +29,7 @@ def path_notes(path: str, resolved: Resolved, middleware: Sequence[str], problem
         return [f"{path!r} does not resolve to a view (a 404); the CORS headers still apply to the 404 response."]
     note = f"{path!r} resolves only with a trailing slash ({path + '/'!r}). "
     if COMMON_MIDDLEWARE in middleware and getattr(settings, "APPEND_SLASH", True):
-        below = any(p.id == "crossorigin.I045" and COMMON_MIDDLEWARE in p.msg for p in problems)
+        below = any(p.id == "crossorigin.W045" and COMMON_MIDDLEWARE in p.msg for p in problems)
         note += "CommonMiddleware redirects the request there (APPEND_SLASH), " + (
             "and as CorsMiddleware sits below it the redirect has no CORS headers. "
             if below
