@@ -8,6 +8,8 @@ exactly as django-cors-headers does, which the last tests compare header by head
 
 from __future__ import annotations
 
+import re
+
 import os
 import subprocess
 import sys
@@ -537,7 +539,7 @@ def test_silenced_errors_leave_the_incumbents_behaviour(name: str) -> None:
             assert _headers(ours_response) == _headers(theirs_response), (method, headers)
 
 
-# -- the regex reader behind W021-W024, W033, W034 --------------------------------------
+# -- the regex reader behind I054, W033, W034 and the probes ------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -562,18 +564,19 @@ def test_tokenize_reads_classes_quantifiers_and_group_headers(source: str, kinds
 @pytest.mark.parametrize(
     ("source", "http"),
     [
-        (r".*\.example\.com$", True),  # no scheme part: any scheme
-        (r"https\.example", False),
-        (r"^(https?://a\.com|https://b\.com)$", True),  # the scheme part is not a pattern alone
+        (r"^https?://.*\.example\.com$", True),
+        (r"^https://app\.example\.com$", False),
+        (r"^(https?://a\.com|https://b\.com)$", True),
         (r"^(https://a\.com|https://b\.com)$", False),
-        (r"^[a-z]+://a\.com$", True),
+        (r"^[a-z]+://a\.com$", True),  # a scheme sample that is neither 'https' nor 'http'
+        (r"^http://.*\.example\.com$", True),
         (r"^https:\/\/a\.com$", False),
     ],
 )
-def test_admits_http(source: str, http: bool) -> None:
-    from crossorigin.checks.regex_lint import admits_http
+def test_plain_http_is_found_by_what_the_pattern_accepts(source: str, http: bool) -> None:
+    from crossorigin.checks.regex_probes import probe
 
-    assert admits_http(source) is http
+    assert (probe(re.compile(source)).plain_http is not None) is http
 
 
 def test_path_regex_readers_leave_unreadable_shapes_alone() -> None:
@@ -581,7 +584,6 @@ def test_path_regex_readers_leave_unreadable_shapes_alone() -> None:
 
     from crossorigin.checks.regex_lint import (
         ends_mid_segment,
-        has_loopback_host,
         is_anchored_at_end,
         never_matches_path,
     )
@@ -591,6 +593,5 @@ def test_path_regex_readers_leave_unreadable_shapes_alone() -> None:
     assert not ends_mid_segment(re.compile(r"^/api|^/v2"))
     assert not ends_mid_segment(re.compile(r"^/api$"))
     assert not ends_mid_segment(re.compile(""))
-    assert not has_loopback_host(r"localhost")
     assert is_anchored_at_end(re.compile(r"^(?:https://a\.com$)"))
     assert not is_anchored_at_end(re.compile(r"^https://a\.com(:[0-9]+)?"))
