@@ -8,9 +8,8 @@ exactly as django-cors-headers does, which the last tests compare header by head
 
 from __future__ import annotations
 
-import re
-
 import os
+import re
 import subprocess
 import sys
 import textwrap

@@ -228,9 +228,9 @@ def csrf_problems(policies: PolicySet, all_options: list[PolicyOptions], django_
                 missing.append(text)
         for pattern in options.allowed_origin_regexes:
             for sample in regex_lint.sample_texts(pattern.pattern, pattern.flags):
-                if is_well_formed_request_origin(sample) and sample != NULL_ORIGIN and sample not in missing:
-                    if not _csrf_accepts(sample, exact, subdomains):
-                        missing.append(sample)
+                origin_like = is_well_formed_request_origin(sample) and sample != NULL_ORIGIN
+                if origin_like and sample not in missing and not _csrf_accepts(sample, exact, subdomains):
+                    missing.append(sample)
     found: list[Problem] = []
     if missing:
         listed = ", ".join(repr(m) for m in missing)

@@ -9,12 +9,11 @@ The settings are validated by the same code that compiles them (``settings``,
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any, Final
 
 from django.conf import settings
-import sys
-
 from django.core.checks import CheckMessage, Error, Info, Warning
 from django.utils.module_loading import import_string
 
