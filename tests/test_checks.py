@@ -12,7 +12,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.checks import Error, Info, run_checks
+from django.core.checks import Error, Info, Warning, run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.http import HttpRequest, HttpResponse
@@ -51,8 +51,8 @@ def with_id(check_id: str) -> list[Any]:
 
 def test_the_test_project_is_clean() -> None:
     assert [m for m in ours() if m.is_serious()] == []
-    assert with_id("crossorigin.I044") == []
-    assert with_id("crossorigin.I045") == []
+    assert with_id("crossorigin.W044") == []
+    assert with_id("crossorigin.W045") == []
 
 
 def test_manage_py_check_passes_and_fails_like_django(settings: SettingsWrapper) -> None:
@@ -219,7 +219,7 @@ def test_broken_urlconf_is_left_to_django(settings: SettingsWrapper) -> None:
 
 def test_middleware_missing(settings: SettingsWrapper) -> None:
     settings.MIDDLEWARE = [COMMON]
-    (found,) = with_id("crossorigin.I044")
+    (found,) = with_id("crossorigin.W044")
     assert CORS in found.msg
     assert "MIDDLEWARE" in found.hint
 
@@ -229,7 +229,7 @@ def test_middleware_below_one_that_answers(below: str) -> None:
     # Called directly: Django's own auth check imports every listed middleware, and the
     # flatpages/redirects ones need apps this test project does not install.
     (found,) = middleware_problems([below, CORS])
-    assert found.id == "crossorigin.I045"
+    assert found.id == "crossorigin.W045"
     assert below in found.msg
     assert CORS in found.msg
     assert found.hint == f"Move '{CORS}' above '{below}' in MIDDLEWARE."
@@ -237,9 +237,9 @@ def test_middleware_below_one_that_answers(below: str) -> None:
 
 def test_middleware_below_common_through_run_checks(settings: SettingsWrapper) -> None:
     settings.MIDDLEWARE = [COMMON, "django.middleware.locale.LocaleMiddleware", CORS]
-    found = with_id("crossorigin.I045")
+    found = with_id("crossorigin.W045")
     assert [COMMON in found[0].msg, "LocaleMiddleware" in found[1].msg] == [True, True]
-    assert all(isinstance(m, Info) for m in found)
+    assert all(isinstance(m, Warning) for m in found)
 
 
 def test_named_examples_are_covered() -> None:
@@ -249,27 +249,27 @@ def test_named_examples_are_covered() -> None:
 
 def test_each_middleware_above_is_named(settings: SettingsWrapper) -> None:
     settings.MIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware", COMMON, "django.middleware.gzip.GZipMiddleware", CORS]
-    assert len(with_id("crossorigin.I045")) == 3
+    assert len(with_id("crossorigin.W045")) == 3
 
 
 def test_security_middleware_above_only_matters_with_ssl_redirect(settings: SettingsWrapper) -> None:
     settings.MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", CORS]
-    assert with_id("crossorigin.I045") == []
+    assert with_id("crossorigin.W045") == []
     settings.SECURE_SSL_REDIRECT = True
-    (found,) = with_id("crossorigin.I045")
+    (found,) = with_id("crossorigin.W045")
     assert "SECURE_SSL_REDIRECT" in found.msg
 
 
 def test_middleware_below_harmless_ones_is_fine(settings: SettingsWrapper) -> None:
     settings.MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware", CORS, COMMON]
-    assert with_id("crossorigin.I044") == []
-    assert with_id("crossorigin.I045") == []
+    assert with_id("crossorigin.W044") == []
+    assert with_id("crossorigin.W045") == []
 
 
 def test_a_subclass_counts_as_the_middleware(settings: SettingsWrapper) -> None:
     settings.MIDDLEWARE = [COMMON, "tests.test_checks.SubclassedCorsMiddleware"]
-    assert with_id("crossorigin.I044") == []
-    assert len(with_id("crossorigin.I045")) == 1
+    assert with_id("crossorigin.W044") == []
+    assert len(with_id("crossorigin.W045")) == 1
     # Entries that cannot be imported are simply not ours.
     assert len(middleware_problems(["no.such.Middleware"])) == 1
 

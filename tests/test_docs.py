@@ -37,7 +37,7 @@ SRC: Final = ROOT / "src" / "crossorigin"
 SETTINGS_PAGE: Final = DOCS / "settings.md"
 CHECK_ID: Final = re.compile(r"\bcrossorigin(?:_\w+)?\.[EWI]\d{3}\b")
 SETTING_LITERAL: Final = re.compile(r"CORS_[A-Z0-9_]+")
-PROBLEM_FACTORIES: Final = {"error": "E", "warning": "W", "info": "I"}
+PROBLEM_FACTORIES: Final = {"error": "E", "danger": "E", "warning": "W", "info": "I"}
 
 
 def docs_text() -> str:
@@ -194,6 +194,15 @@ def ids_in_source() -> set[str]:
     return found
 
 
+# Origin regexes with the mistakes the probes find: W021-W023, W025, W063 (E055-E058, E064 with credentials).
+REGEX_MISTAKES: Final = [
+    r"^https://app\.example\.com.*$",
+    r"^https://api.example\.com$",
+    r"^https://.*example\.org$",
+    r"^https://[a-z]+\.github\.io$",
+    r"^https://app\.mycompany\.[a-z]+$",
+]
+
 # Settings that make the checks whose number is computed rather than written.
 PROBES: Final[list[dict[str, Any]]] = [
     {"CORS_ALLOWED_ORIGINS": "https://a.example"},
@@ -205,6 +214,14 @@ PROBES: Final[list[dict[str, Any]]] = [
         "CORS_ALLOW_HEADERS": ["*"],
         "CORS_EXPOSE_HEADERS": ["*"],
     },
+    # The regex mistakes, whose id depends on credentials, and the other dangers.
+    {"CORS_ALLOWED_ORIGIN_REGEXES": REGEX_MISTAKES},
+    {
+        "CORS_ALLOWED_ORIGIN_REGEXES": [*REGEX_MISTAKES, r"^(null|https://b\.example)$"],
+        "CORS_ALLOWED_ORIGINS": ["http://localhost:*"],
+        "CORS_ALLOW_CREDENTIALS": True,
+    },
+    {"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOW_CREDENTIALS": True, "CORS_ALLOW_PRIVATE_NETWORK": True},
 ]
 
 
@@ -224,6 +241,15 @@ def ids_reported_by_probes() -> set[str]:
     return {found for values in PROBES for found in problems_for(values)}
 
 
+def dangers_reported_by_probes() -> set[str]:
+    """The ids of the dangers among what the probes find (their level depends on DEBUG)."""
+    found = set()
+    for values in PROBES:
+        namespace = SimpleNamespace(**values)
+        found |= {p.id for p in security_problems(PolicySet(read_settings(namespace)), namespace) if p.danger}
+    return found
+
+
 def test_every_check_id_is_documented() -> None:
     text = docs_text()
     every = ids_in_source() | ids_reported_by_probes()
@@ -231,8 +257,16 @@ def test_every_check_id_is_documented() -> None:
     assert not missing, f"check ids missing from docs/: {missing}"
 
 
+def development_ids(ids: set[str]) -> set[str]:
+    """The Warning id each danger (an Error with ``danger=True``) has under DEBUG."""
+    from crossorigin.problems import development_id
+
+    return {development_id(found) for found in ids if found in dangers_reported_by_probes()}
+
+
 def test_every_documented_check_id_exists() -> None:
     known = ids_in_source() | ids_reported_by_probes()
+    known |= development_ids(known)
     stale = sorted(set(CHECK_ID.findall(docs_text())) - known)
     assert not stale, f"docs/ mention check ids the code never reports: {stale}"
 
@@ -248,9 +282,22 @@ def test_the_probes_reach_the_computed_ids() -> None:
         "crossorigin.E009",
         "crossorigin.E010",
         "crossorigin.E011",
-        "crossorigin.E022",
-        "crossorigin.E023",
+        "crossorigin.W052",
+        "crossorigin.W053",
+        "crossorigin.W021",
+        "crossorigin.W022",
+        "crossorigin.W023",
+        "crossorigin.W025",
+        "crossorigin.W063",
+        "crossorigin.E055",
+        "crossorigin.E056",
+        "crossorigin.E057",
+        "crossorigin.E058",
+        "crossorigin.E064",
     } <= ids_reported_by_probes()
+    assert {"crossorigin.E020", "crossorigin.E024", "crossorigin.E060", "crossorigin.E062"} <= (
+        dangers_reported_by_probes()
+    )
 
 
 # -- reasons and keys -----------------------------------------------------------------------

@@ -458,7 +458,7 @@ def test_middleware_missing(settings: Any) -> None:
     settings.MIDDLEWARE = [COMMON]
     status, out, _err = run("https://example.com", "/api/items/")
     assert status == 1
-    assert "[crossorigin.I044]" in out
+    assert "[crossorigin.W044]" in out
     assert "CorsMiddleware is not in MIDDLEWARE: none of these headers are sent." in out
 
 
@@ -466,7 +466,7 @@ def test_middleware_misplaced(settings: Any) -> None:
     settings.MIDDLEWARE = [COMMON, CORS]
     result = explain("https://example.com", "/api/items/")
     assert result.allowed
-    assert "crossorigin.I045" in codes(result)
+    assert "crossorigin.W045" in codes(result)
 
 
 def test_credentials_not_allowed() -> None:

@@ -39,12 +39,12 @@ def about(problems: list[Problem], wanted: str, regex: str) -> Problem:
 @pytest.mark.parametrize(
     ("regex", "wanted", "accepted"),
     [
-        (r"^https://app\.example\.com.*$", "crossorigin.W021", "https://app.example.com.attacker.net"),
-        (r"^https?://localhost.*$", "crossorigin.W021", "localhost.attacker.net"),
+        (r"^https://app\.example\.com.*$", "crossorigin.E055", "https://app.example.com.attacker.net"),
+        (r"^https?://localhost.*$", "crossorigin.E055", "localhost.attacker.net"),
         (r"^https://.*$", "crossorigin.E020", "https://attacker.net"),
         (r"^(null|https://app\.example\.com)$", "crossorigin.E024", "'null'"),
-        (r"^https://[a-z0-9-]+\.github\.io$", "crossorigin.W025", "https://attacker.github.io"),
-        (r"^https://[0-9]+\.github\.io$", "crossorigin.W025", "https://00.github.io"),
+        (r"^https://[a-z0-9-]+\.github\.io$", "crossorigin.E058", "https://attacker.github.io"),
+        (r"^https://[0-9]+\.github\.io$", "crossorigin.E058", "https://00.github.io"),
     ],
 )
 def test_the_issues_patterns_are_reported_with_credentials(regex: str, wanted: str, accepted: str) -> None:

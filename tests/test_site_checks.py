@@ -194,7 +194,7 @@ def test_literal_host_suffix(source: str, host: str | None) -> None:
     ],
 )
 def test_w021_hint_shows_the_pattern_corrected(pattern: str, corrected: str) -> None:
-    (problem,) = [p for p in found(CORS_ALLOWED_ORIGIN_REGEXES=[pattern]) if p.id == "crossorigin.W021"]
+    (problem,) = [p for p in found(CORS_ALLOWED_ORIGIN_REGEXES=[pattern]) if p.id == "crossorigin.I054"]
     hint = problem.hint or ""
     assert corrected in hint
     # The corrected pattern is anchored: it no longer admits an attacker's suffix.
@@ -207,7 +207,7 @@ def test_w021_hint_shows_the_pattern_corrected(pattern: str, corrected: str) -> 
 
 def test_w021_hint_offers_the_port_form_of_the_same_pattern() -> None:
     (problem,) = [
-        p for p in found(CORS_ALLOWED_ORIGIN_REGEXES=[r"^https://app\.example\.com"]) if p.id == "crossorigin.W021"
+        p for p in found(CORS_ALLOWED_ORIGIN_REGEXES=[r"^https://app\.example\.com"]) if p.id == "crossorigin.I054"
     ]
     assert r"r'^https://app\.example\.com(:[0-9]+)?$'" in (problem.hint or "")
 

@@ -27,7 +27,7 @@ def test_a_cookie_socket_behind_allow_all_is_an_error_when_deployed(
     settings.CORS_ALLOW_CREDENTIALS = credentials
     settings.DEBUG = False
 
-    assert ids(settings) == ["crossorigin.E060"]
+    assert ids(settings) == ["crossorigin.E080"]
 
 
 def test_under_debug_it_is_a_warning(settings: SettingsWrapper) -> None:
@@ -35,7 +35,7 @@ def test_under_debug_it_is_a_warning(settings: SettingsWrapper) -> None:
     settings.CORS_ALLOW_ALL_ORIGINS = True
     settings.DEBUG = True
 
-    assert ids(settings) == ["crossorigin.W060"]
+    assert ids(settings) == ["crossorigin.W180"]
 
 
 def test_an_allow_all_url_policy_over_the_sockets_path_counts_too(settings: SettingsWrapper) -> None:
@@ -45,7 +45,7 @@ def test_an_allow_all_url_policy_over_the_sockets_path_counts_too(settings: Sett
 
     [message] = check_websockets()
 
-    assert message.id == "crossorigin.E060"
+    assert message.id == "crossorigin.E080"
     assert "'url:^/ws/'" in message.msg
 
 
@@ -62,7 +62,7 @@ def test_a_regex_route_could_be_any_path(settings: SettingsWrapper) -> None:
     settings.CORS_ALLOWED_ORIGINS = ["https://front.example"]
     settings.CORS_URL_POLICIES = [[r"^/public/", {"allow_all_origins": True}]]
 
-    assert ids(settings) == ["crossorigin.E060"]
+    assert ids(settings) == ["crossorigin.E080"]
 
 
 def test_route_paths_write_out_converters_and_nested_routers() -> None:
@@ -76,7 +76,7 @@ def test_the_cookie_middleware_around_the_validator_counts_too(settings: Setting
     settings.ASGI_APPLICATION = "tests.ws_routing.stack_outside"
     settings.CORS_ALLOW_ALL_ORIGINS = True
 
-    assert ids(settings) == ["crossorigin.E060"]
+    assert ids(settings) == ["crossorigin.E080"]
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,7 @@ def test_an_application_that_cannot_be_imported_is_noted_not_guessed(settings: S
 
     [message] = check_websockets()
 
-    assert message.id == "crossorigin.I060"
+    assert message.id == "crossorigin.I080"
     assert "ModuleNotFoundError" in message.msg
 
 
@@ -113,5 +113,5 @@ def test_the_check_runs_with_the_others(settings: SettingsWrapper) -> None:
     settings.ASGI_APPLICATION = "tests.ws_routing.application"
     settings.CORS_ALLOW_ALL_ORIGINS = True
 
-    with pytest.raises(SystemCheckError, match=r"crossorigin\.E060"):
+    with pytest.raises(SystemCheckError, match=r"crossorigin\.E080"):
         call_command("check")

@@ -13,4 +13,13 @@ class CrossOriginConfig(AppConfig):
     default_auto_field = "django.db.models.AutoField"
 
     def ready(self) -> None:
-        from crossorigin import checks  # noqa: F401  (the checks register themselves)
+        # Registered here, never as a side effect of an import: compiling the policies
+        # without the app (fail-closed) must not register checks that will not run.
+        from django.core.checks import Tags, register
+
+        from crossorigin.checks import check_middleware, check_middleware_subclasses, check_settings, check_websockets
+
+        register(check_settings, Tags.security, "crossorigin")
+        register(check_middleware, Tags.compatibility, "crossorigin")
+        register(check_middleware_subclasses, Tags.compatibility, "crossorigin")
+        register(check_websockets, Tags.security, "crossorigin")

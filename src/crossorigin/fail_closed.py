@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final
 from django.conf import settings
 
 from crossorigin.policy import Policy
-from crossorigin.problems import Level, Problem
+from crossorigin.problems import Level, Problem, is_silenced, level_of
 
 if TYPE_CHECKING:
     from crossorigin.checks.security import Scope
@@ -73,10 +73,12 @@ def guard(policy: Policy, scope: Scope, has_checker: bool) -> Policy:
     from crossorigin.checks.security import policy_findings
 
     quiet = silenced()
+    debug = bool(getattr(settings, "DEBUG", False))
     errors = [
         found.problem
         for found in policy_findings(policy.options, scope)
-        if found.problem.level is Level.ERROR and found.problem.id not in quiet
+        if level_of(found.problem, debug=debug, deploy=False) is Level.ERROR
+        and not is_silenced(found.problem.id, quiet)
     ]
     if not errors:
         return policy

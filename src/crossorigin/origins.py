@@ -20,8 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-import idna
-
 from crossorigin.linear_regex import LinearRegexError, LinearSet, compile_linear
 
 # A browser's Origin is scheme://host[:port] or "null"; a DNS name is at most 253
@@ -173,6 +171,9 @@ def _normalise_host(host: str) -> str:
             raise OriginError(f"has an invalid IPv6 host {host!r}")
         return lowered
     if not lowered.isascii():
+        # Imported here: its tables cost every process tens of ms, and most hosts are ASCII.
+        import idna
+
         # UTS 46 non-transitional, as browsers do: 'faß.de' is xn--fa-hia.de, not fass.de
         # (Python's own "idna" codec is IDNA 2003, which maps it to another domain).
         try:

@@ -1,4 +1,4 @@
-"""Reading configured regexes for the mistakes people make in them (B3, B4, B5, B6, B13).
+"""Reading configured regexes: the end anchor (I054), path regexes (B13), and samples for the probes.
 
 The checks look at the pattern's source, so they are heuristics: each one looks for a
 specific, well-known shape and says what it found. A pattern the heuristics cannot
@@ -16,8 +16,6 @@ _parser: Any = importlib.import_module("re._parser")
 _constants: Any = importlib.import_module("re._constants")
 
 _QUANTIFIERS: Final = frozenset("*+?{")
-_UNBOUNDED: Final = ("*", "+")
-LOOPBACK_HOST_PREFIXES: Final = ("localhost", r"127\.", "127.", r"\[::1\]", "[::1]", "(localhost", "(?:localhost")
 
 
 class PatternLike(Protocol):
@@ -146,58 +144,6 @@ def _ends_anchored(items: list[tuple[Any, Any]]) -> bool:
     if op in (c.MAX_REPEAT, c.MIN_REPEAT):
         _low, high, body = arg
         return bool(high == c.MAXREPEAT and len(body) == 1 and body[0][0] is c.ANY)
-    return False
-
-
-def unescaped_host_dots(source: str) -> int:
-    """How many single unescaped ``.`` stand in the host part (``api.example`` for ``api\\.example``)."""
-    atoms = tokenize(source)
-    return sum(1 for atom in atoms[_host_start(atoms) :] if atom.kind == "any" and not atom.quantifier)
-
-
-def glued_wildcard(source: str) -> str | None:
-    """The ``.*example`` in a host part where an open repeat runs straight into a name (B5)."""
-    atoms = tokenize(source)
-    start = _host_start(atoms)
-    for index in range(start, len(atoms) - 1):
-        atom, following = atoms[index], atoms[index + 1]
-        open_repeat = atom.quantifier[:1] in _UNBOUNDED or (atom.quantifier.startswith("{") and "," in atom.quantifier)
-        if (
-            open_repeat
-            and atom.kind in ("any", "class", "escape")
-            and following.kind == "literal"
-            and following.text.isalnum()
-        ):
-            rest = "".join(a.text + a.quantifier for a in atoms[index + 1 : index + 8])
-            return atom.text + atom.quantifier + rest
-    return None
-
-
-def admits_http(source: str) -> bool:
-    """True if the pattern's scheme part accepts ``http`` (``https?``, ``(http|https)``, ``.*``)."""
-    for separator in ("://", r":\/\/", r"\:\/\/"):
-        position = source.find(separator)
-        if position != -1:
-            break
-    else:
-        # No visible scheme part: assume any scheme can match, e.g. '.*\.example\.com$'.
-        return not source.lstrip("^").startswith("https")
-    scheme = source[:position]
-    try:
-        return re.fullmatch(scheme, "http") is not None
-    except re.error:
-        # The scheme part is not a pattern on its own (it opens a group that closes
-        # later); fall back to reading it.
-        return "http" in scheme.replace("https", "") or "?" in scheme or "." in scheme
-
-
-def has_loopback_host(source: str) -> bool:
-    """True if the host part of the pattern names a loopback host (localhost, 127.x, [::1])."""
-    for separator in ("://", r":\/\/", r"\:\/\/"):
-        position = source.find(separator)
-        if position != -1:
-            host = source[position + len(separator) :]
-            return host.startswith(LOOPBACK_HOST_PREFIXES)
     return False
 
 

@@ -15,9 +15,13 @@ from dataclasses import dataclass
 
 from crossorigin.checks import public_suffix, regex_lint
 from crossorigin.linear_regex import LinearRegexError, compile_linear
-from crossorigin.origins import NULL_ORIGIN, is_well_formed_request_origin, split_request_origin
+from crossorigin.origins import FILE_ORIGIN, NULL_ORIGIN, is_well_formed_request_origin, split_request_origin
 
 ATTACKER_DOMAIN = "attacker.net"
+# Top-level names anyone can register under. A pattern that accepts the sample host under
+# both (in place of its own last label) accepts any TLD; an enumeration such as
+# '(com|net)' names the project's own domains and accepts neither.
+OTHER_TLDS = ("xyz", "top")
 UNRELATED_ORIGINS = ("https://attacker.net", "http://attacker.net")
 
 
@@ -32,6 +36,8 @@ class ProbeResults:
     plain_http: str | None = None  # B6: 'http://<host>'
     unrelated: str | None = None  # B1: 'https://attacker.net'
     null: bool = False  # B2
+    file: bool = False  # B2: 'file://'
+    other_tld: str | None = None  # 'app.mycompany.xyz' next to 'app.mycompany.com'
 
 
 def probe(pattern: re.Pattern[str]) -> ProbeResults:
@@ -50,6 +56,7 @@ def probe(pattern: re.Pattern[str]) -> ProbeResults:
     strangers: list[str] = []
     siblings: list[str] = []
     plain: list[str] = []
+    other_tlds: list[list[str]] = []
     samples = regex_lint.sample_texts(pattern.pattern, pattern.flags, minimal=True, any_char=".")
     samples += regex_lint.sample_texts(pattern.pattern, pattern.flags, any_char=".")
     samples += regex_lint.sample_texts(pattern.pattern, pattern.flags)
@@ -69,15 +76,20 @@ def probe(pattern: re.Pattern[str]) -> ProbeResults:
             glued.append(f"{scheme}://{above}attacker{site}{tail}")
             strangers.append(f"{scheme}://{above}attacker.{suffix}{tail}")
             siblings.extend(f"{scheme}://{above}{other}.{suffix}{tail}" for other in (label + label, label[:1] * 3))
-        if scheme == "https":
-            plain.append(f"http://{host}{tail}")
+        below, dot, _last = host.rpartition(".")
+        if dot and not below.replace(".", "").isdigit():
+            other_tlds.append([f"{scheme}://{below}.{tld}{tail}" for tld in OTHER_TLDS])
+        # Whatever the sample's scheme ('https', or 'a' from '[a-z]+'), try the plain-HTTP form.
+        plain.append(f"http://{host}{tail}")
     # A stranger's site under the public suffix is B7; a name glued to the site's own
     # domain is B5; a sibling made of the label's own characters is B7 again, for
     # patterns whose label class excludes the word 'attacker' (such as [0-9]+).
     null = matcher.fullmatch(NULL_ORIGIN) is not None
+    file = matcher.fullmatch(FILE_ORIGIN) is not None
     unrelated = first(list(UNRELATED_ORIGINS))
     if unrelated:  # it accepts any site: that is the finding, the narrower ones are noise
-        return ProbeResults(unrelated=unrelated, plain_http=first(plain), null=null)
+        return ProbeResults(unrelated=unrelated, plain_http=first(plain), null=null, file=file)
+    other_tld = next((tlds[0] for tlds in other_tlds if all(matcher.fullmatch(o) is not None for o in tlds)), None)
     stranger = first(strangers)
     glued_name = None if stranger else first(glued)
     sibling = stranger or (None if glued_name else first(siblings))
@@ -88,4 +100,6 @@ def probe(pattern: re.Pattern[str]) -> ProbeResults:
         sibling_site=sibling,
         plain_http=first(plain),
         null=null,
+        file=file,
+        other_tld=other_tld,
     )

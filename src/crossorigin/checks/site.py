@@ -7,6 +7,7 @@ site: a cookie or CSRF setting is reported once, whichever policies need it.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -15,7 +16,7 @@ from django.utils.module_loading import import_string
 
 from crossorigin.checks import public_suffix, regex_lint
 from crossorigin.options import PolicyOptions
-from crossorigin.origins import ANY_PORT, ParsedOrigin
+from crossorigin.origins import ANY_PORT, NULL_ORIGIN, ParsedOrigin, is_well_formed_request_origin
 from crossorigin.problems import Problem, info, warning
 from crossorigin.registry import PolicySet
 
@@ -154,14 +155,14 @@ def cookie_problems(all_options: list[PolicyOptions], django_settings: Any) -> l
                 "If those pages call with the user's session, set "
                 + " and ".join(f"{name} = 'None'" for name, _ in lax)
                 + " with the matching *_COOKIE_SECURE = True. How to tell: a client that sends a bearer token "
-                "(Authorization header) needs no cookies, nor CORS_ALLOW_CREDENTIALS, so silence this warning; "
+                "(Authorization header) needs no cookies, nor CORS_ALLOW_CREDENTIALS, so silence this note; "
                 "an origin on the same site as the API (app.example.com calling api.example.com) sends Lax "
                 "cookies, so list the API's host in ALLOWED_HOSTS and the check will see that.",
             )
         )
     if insecure:
         found.append(
-            info(
+            warning(
                 47,
                 f"SameSite=None cookies without {' and '.join(insecure)} = True are refused by browsers.",
                 f"Set {' and '.join(f'{name} = True' for name in insecure)} (and serve the site over HTTPS).",
@@ -198,31 +199,62 @@ def _csrf_probes(origin: ParsedOrigin) -> list[str]:
     return [base]
 
 
+# A port a dev server commonly uses, to show what an any-port origin sends.
+SAMPLE_PORT: Final = 5173
+
+
 def csrf_problems(policies: PolicySet, all_options: list[PolicyOptions], django_settings: Any) -> list[Problem]:
-    """Credentialed origins that Django's CSRF check will refuse on POST (an Info)."""
-    middleware = list(getattr(django_settings, "MIDDLEWARE", None) or ())
-    if CSRF_MIDDLEWARE not in middleware or policies.settings.replace_https_referer:
+    """Credentialed origins whose unsafe requests Django's CSRF check will refuse with 403 (Warnings).
+
+    Each credentialed origin, wildcard and regex (through origins it accepts) is compared
+    with CSRF_TRUSTED_ORIGINS by Django's own rules: exact origins, and ``*.`` subdomain
+    wildcards with an exact port. An any-port origin has no CSRF_TRUSTED_ORIGINS form.
+    """
+    if not _uses(django_settings, CSRF_MIDDLEWARE) or policies.settings.replace_https_referer:
         return []
     exact, subdomains = _csrf_trusted(django_settings)
     missing: list[str] = []
+    any_port: list[tuple[str, str]] = []
     for options in _credentialed(all_options):
         for origin in options.allowed_origins:
-            if origin.special or origin.port == ANY_PORT:
+            if origin.special:
                 continue
             text = origin.serialize()
-            if text not in missing and not all(_csrf_accepts(p, exact, subdomains) for p in _csrf_probes(origin)):
+            if origin.port == ANY_PORT:
+                sample = _csrf_probes(replace(origin, port=SAMPLE_PORT))[-1]
+                if not _csrf_accepts(sample, exact, subdomains) and text not in dict(any_port):
+                    any_port.append((text, sample))
+            elif text not in missing and not all(_csrf_accepts(p, exact, subdomains) for p in _csrf_probes(origin)):
                 missing.append(text)
-    if not missing:
-        return []
-    listed = ", ".join(repr(m) for m in missing)
-    return [
-        info(
-            21,
-            f"Credentialed CORS origins missing from CSRF_TRUSTED_ORIGINS: {listed}. Their POST, PUT, PATCH and "
-            "DELETE requests to CSRF-protected views will fail Django's CSRF check with 403.",
-            f"Add them to CSRF_TRUSTED_ORIGINS (CSRF_TRUSTED_ORIGINS = [{listed}]) if they may send unsafe requests.",
+        for pattern in options.allowed_origin_regexes:
+            for sample in regex_lint.sample_texts(pattern.pattern, pattern.flags):
+                origin_like = is_well_formed_request_origin(sample) and sample != NULL_ORIGIN
+                if origin_like and sample not in missing and not _csrf_accepts(sample, exact, subdomains):
+                    missing.append(sample)
+    found: list[Problem] = []
+    if missing:
+        listed = ", ".join(repr(m) for m in missing)
+        found.append(
+            warning(
+                61,
+                f"Credentialed CORS origins that CSRF_TRUSTED_ORIGINS does not cover, as Django's CSRF check reads "
+                f"it: {listed}. Their POST, PUT, PATCH and DELETE requests to CSRF-protected views get 403, even "
+                "with a valid CSRF token.",
+                f"Add them to CSRF_TRUSTED_ORIGINS ({listed}; a regex's other origins too, or a '*.' wildcard "
+                "for its subdomains) if they send unsafe requests; silence crossorigin.W061 if they only read.",
+            )
         )
-    ]
+    for text, sample in any_port:
+        found.append(
+            warning(
+                65,
+                f"{text!r} is allowed with credentials, but CSRF_TRUSTED_ORIGINS has no any-port form, so no entry "
+                f"can cover it: a POST from {sample!r} with a valid CSRF token gets 403.",
+                f"List each port your dev servers use in both CORS_ALLOWED_ORIGINS and CSRF_TRUSTED_ORIGINS "
+                f"(e.g. {sample!r}); silence crossorigin.W065 if those pages only read.",
+            )
+        )
+    return found
 
 
 def settings_module_problems(django_settings: Any) -> list[Problem]:
@@ -234,7 +266,7 @@ def settings_module_problems(django_settings: Any) -> list[Problem]:
     for name in annotations:
         if isinstance(name, str) and name.startswith("CORS_") and not hasattr(django_settings, name):
             found.append(
-                info(
+                warning(
                     48,
                     f"{name} is written as an annotation in {module_name} ('{name}: ...'), so it is never set.",
                     f"Use '=' instead of ':': {name} = ...",
@@ -244,7 +276,7 @@ def settings_module_problems(django_settings: Any) -> list[Problem]:
         meant = near_miss(name)
         if meant is not None:
             found.append(
-                info(
+                warning(
                     49,
                     f"{name} is not a setting crossorigin reads, so it has no effect; it looks like a typo.",
                     f"Did you mean {modern_name(meant)}?",

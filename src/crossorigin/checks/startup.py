@@ -1,27 +1,27 @@
 """Django system checks: every problem the compiler found, plus where the middleware sits.
 
 The settings are validated by the same code that compiles them (``settings``,
-``options``, ``registry``); this module only reports. Security findings come from
+``options``, ``registry``); this module only reports, at the level the level rule
+(``crossorigin.problems.as_seen``) gives. Security findings come from
 ``crossorigin.checks.security``. Errors can be silenced only through Django's own
-``SILENCED_SYSTEM_CHECKS``.
+``SILENCED_SYSTEM_CHECKS``. ``CrossOriginConfig.ready()`` registers the checks.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any, Final
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Info, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Info, Warning
 from django.utils.module_loading import import_string
 
 from crossorigin import registry
-from crossorigin.problems import Level, Problem, info, warning
+from crossorigin.problems import Level, Problem, as_seen, is_silenced, warning
 from crossorigin.registry import PolicySet, ViewOverrides
 from crossorigin.settings import read_settings
 
-from .report_only import report_only_problems
-from .security import security_problems
 from .views import decorated_views
 
 CORS_MIDDLEWARE: Final = "crossorigin.middleware.CorsMiddleware"
@@ -49,19 +49,44 @@ _LEVELS: Final = {Level.ERROR: Error, Level.WARNING: Warning, Level.INFO: Info}
 
 
 def to_message(problem: Problem) -> CheckMessage:
-    """A Django check message for a problem."""
-    return _LEVELS[problem.level](problem.msg, hint=problem.hint, id=problem.id)
+    """A Django check message for a problem, as it is seen in this process (DEBUG, ``check --deploy``)."""
+    seen = as_seen(problem, debug=bool(getattr(settings, "DEBUG", False)), deploy=deploy_requested())
+    return _LEVELS[seen.level](seen.msg, hint=seen.hint, id=seen.id)
 
 
-@register(Tags.security, "crossorigin")
+def to_messages(problems: list[Problem]) -> list[CheckMessage]:
+    """The messages for ``problems``, less those silenced through an old id (Django silences the current ones)."""
+    silenced = getattr(settings, "SILENCED_SYSTEM_CHECKS", None) or ()
+    messages = [to_message(p) for p in problems]
+    return [m for m in messages if not (m.id and is_silenced(m.id, silenced) and m.id not in silenced)]
+
+
+def deploy_requested() -> bool:
+    """True while Django runs the checks for ``check --deploy``.
+
+    A check function is not told, so the frame of Django's ``CheckRegistry.run_checks``
+    is read for its ``include_deployment_checks`` argument (unchanged since Django 1.8).
+    Outside a check run (a test calling a check function directly) it is False.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "run_checks" and "include_deployment_checks" in frame.f_locals:
+            return bool(frame.f_locals["include_deployment_checks"])
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
 def check_settings(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """Report every CORS setting problem and security risk."""
+    from .report_only import report_only_problems  # both heavy: loaded when the check runs
+    from .security import security_problems
+
     policies = PolicySet(read_settings())
     problems = list(policies.problems)
     problems.extend(_view_problems(policies))
     problems.extend(security_problems(policies, settings))
     problems.extend(report_only_problems(policies, settings))
-    return [to_message(p) for p in problems]
+    return to_messages(problems)
 
 
 def _view_problems(policies: PolicySet) -> list[Problem]:
@@ -88,10 +113,9 @@ def _is_class(entry: str, dotted: str) -> bool:
         return False
 
 
-@register(Tags.compatibility, "crossorigin")
 def check_middleware(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
-    """Note when CorsMiddleware is missing or below a middleware that answers on its own."""
-    return [to_message(p) for p in middleware_problems(list(getattr(settings, "MIDDLEWARE", None) or []))]
+    """Warn when CorsMiddleware is missing or below a middleware that answers on its own."""
+    return to_messages(middleware_problems(list(getattr(settings, "MIDDLEWARE", None) or [])))
 
 
 def middleware_problems(middleware: list[str]) -> list[Problem]:
@@ -100,7 +124,7 @@ def middleware_problems(middleware: list[str]) -> list[Problem]:
     position = next((i for i, entry in enumerate(middleware) if _is_class(entry, CORS_MIDDLEWARE)), None)
     if position is None:
         found.append(
-            info(
+            warning(
                 44,
                 f"{CORS_MIDDLEWARE} is not in MIDDLEWARE, so no CORS headers are sent.",
                 f"Add '{CORS_MIDDLEWARE}' to MIDDLEWARE, as high as possible.",
@@ -114,7 +138,7 @@ def middleware_problems(middleware: list[str]) -> list[Problem]:
             why = "it redirects to HTTPS (SECURE_SSL_REDIRECT), and a redirected preflight fails"
         if why:
             found.append(
-                info(
+                warning(
                     45,
                     f"{CORS_MIDDLEWARE} is below {entry}; {why}, and those responses go out without CORS headers.",
                     f"Move '{CORS_MIDDLEWARE}' above '{entry}' in MIDDLEWARE.",

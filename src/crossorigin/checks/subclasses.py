@@ -12,13 +12,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import CheckMessage
 from django.utils.module_loading import import_string
 
 from crossorigin.incumbent import MIDDLEWARE_METHODS, POST_CSRF_MIDDLEWARE_METHODS
 from crossorigin.problems import Problem, error
 
-from .startup import to_message
+from .startup import to_messages
 
 _OURS: Final = {
     "crossorigin.middleware.CorsMiddleware": MIDDLEWARE_METHODS,
@@ -45,9 +45,14 @@ def ignored_overrides(cls: type, ours: type, methods: Mapping[str, str]) -> list
 def subclass_problems(middleware: Sequence[object]) -> list[Problem]:
     """One error per middleware subclass whose incumbent-style overrides would never run."""
     found: list[Problem] = []
+    # Our own classes, listed as themselves, are no subclass: importing the middleware
+    # (and the request path behind it) only to learn that would slow every command.
+    others = [entry for entry in middleware if entry not in _OURS]
+    if not any(isinstance(entry, str) and not entry.startswith("django.") for entry in others):
+        return found
     for dotted, methods in _OURS.items():
         ours = import_string(dotted)
-        for entry in middleware:
+        for entry in others:
             cls = _middleware_class(entry)
             if cls is None or cls is ours or not issubclass(cls, ours):
                 continue
@@ -67,7 +72,6 @@ def subclass_problems(middleware: Sequence[object]) -> list[Problem]:
     return found
 
 
-@register(Tags.compatibility, "crossorigin")
 def check_middleware_subclasses(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """Report CorsMiddleware subclasses in MIDDLEWARE that override methods we never call."""
-    return [to_message(p) for p in subclass_problems(list(getattr(settings, "MIDDLEWARE", None) or []))]
+    return to_messages(subclass_problems(list(getattr(settings, "MIDDLEWARE", None) or [])))

@@ -15,27 +15,23 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import CheckMessage
 from django.urls.resolvers import RoutePattern
 from django.utils.module_loading import import_string
 
 from crossorigin import registry
 from crossorigin.channels import CorsOriginValidator, authenticates_by_cookie, inner_apps, is_cookie_middleware, walk
 from crossorigin.policy import Policy
-from crossorigin.problems import Problem, error, info, warning
+from crossorigin.problems import Problem, danger, info
 from crossorigin.websocket import policy_for_socket
 
-from .startup import to_message
+from .startup import to_messages
 
 
 def cookie_socket_problem(msg: str, hint: str) -> Problem:
-    """The cookie-socket finding at the checks' level rule: Error as deployed, Warning under DEBUG.
-
-    The one place this check picks its level, to be replaced by the shared rule.
-    """
-    if getattr(settings, "DEBUG", False):
-        return warning(60, msg, hint)
-    return error(60, msg, hint)
+    """The cookie-socket finding: a danger, so the level rule (``problems.as_seen``) makes it
+    ``crossorigin.E080`` as deployed and ``crossorigin.W180`` under ``DEBUG``."""
+    return danger(80, msg, hint)
 
 
 def cookie_sockets(app: object) -> Iterator[CorsOriginValidator]:
@@ -110,7 +106,7 @@ def websocket_problems(application_path: str | None) -> list[Problem]:
     except Exception as exc:  # any failure: say so rather than guess
         return [
             info(
-                60,
+                80,
                 f"ASGI_APPLICATION {application_path!r} cannot be imported at check time ({type(exc).__name__}: {exc}), "
                 "so its WebSocket routes were not checked against the CORS policies.",
                 "Run the checks where the ASGI application imports (its dependencies installed), e.g. in CI.",
@@ -132,7 +128,6 @@ def websocket_problems(application_path: str | None) -> list[Problem]:
     ]
 
 
-@register(Tags.security, "crossorigin")
 def check_websockets(app_configs: Sequence[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """Report WebSocket routes that authenticate by cookie behind an allow-all policy."""
-    return [to_message(p) for p in websocket_problems(getattr(settings, "ASGI_APPLICATION", None))]
+    return to_messages(websocket_problems(getattr(settings, "ASGI_APPLICATION", None)))

@@ -147,7 +147,7 @@ def explain(
     preflight_item, actual_item = served.preflight, served.actual
     hints.extend(served.hints)
     problems = middleware_problems(middleware_list)
-    installed = not any(p.id == "crossorigin.I044" for p in problems)
+    installed = not any(p.id == "crossorigin.W044" for p in problems)
     for problem in problems:
         hints.append(Hint(problem.id, f"{problem.msg} {problem.hint or ''}".strip()))
 

@@ -43,7 +43,7 @@ def path_notes(
             "as a GET without the body. Call the URL with the slash. "
         )
     elif appends:
-        below = any(p.id == "crossorigin.I045" and COMMON_MIDDLEWARE in p.msg for p in problems)
+        below = any(p.id == "crossorigin.W045" and COMMON_MIDDLEWARE in p.msg for p in problems)
         note += "CommonMiddleware redirects the request there (APPEND_SLASH), " + (
             "and as CorsMiddleware sits below it the redirect has no CORS headers. "
             if below
