@@ -175,6 +175,9 @@ ISSUE_CASE = r"^https://app\.example\.com[[:graph:]]*$"
 @example((r"^https://[[.a.]]\.example$", "https://a.example"))
 @example((r"(?i)^HTTPS://A\.EXAMPLE$", "https://a.example"))
 @example((r"^https://a{,2}\.example\Z", "https://aa.example"))
+# \W narrowed to ASCII held U+017F and U+212A, which RE2's (?i) folds to s and k.
+@example((r"(?i)^http://(a)(as|a)[^\W_]aaaaa\.a[aA]aa\.a.aaaaa$", "http://aasaaaaa.aaaa.aaaaaaa"))
+@example((r"(?i)^https://[^\W]\.example$", "https://k.example"))
 def test_the_middleware_allows_what_python_fullmatches(case: tuple[str, str]) -> None:
     source, origin = case
     with warnings.catch_warnings():

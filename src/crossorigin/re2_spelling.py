@@ -38,6 +38,8 @@ Ranges = list[tuple[int, int]]
 
 _DIGIT: Final[Ranges] = [(0x30, 0x39)]
 _WORD: Final[Ranges] = [(0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A)]
+# The letters outside ASCII whose simple case folding reaches an ASCII letter.
+_FOLD_TO_ASCII: Final[Ranges] = [(0x17F, 0x17F), (0x212A, 0x212A)]
 _ASCII_SPACE: Final[Ranges] = [(0x09, 0x0D), (0x20, 0x20)]
 # What str.isspace() accepts, as Python's re reads \s in a str pattern without re.ASCII
 # (tests/test_re2_spelling.py checks it against every code point).
@@ -144,7 +146,14 @@ def _category(name: str, flags: int) -> Ranges:
     found = {"DIGIT": _DIGIT, "WORD": _WORD, "SPACE": space}.get(name.removeprefix("CATEGORY_").removeprefix("NOT_"))
     if found is None:
         raise UnsupportedRegex(f"it uses {name}, which the linear-time engine (RE2) cannot run")
-    return _complement(found) if "_NOT_" in name else list(found)
+    if "_NOT_" not in name:
+        return list(found)
+    if found is _WORD and not flags & re.ASCII:
+        # \W is narrowed to "not an ASCII word character", but two letters outside ASCII
+        # fold to ASCII ones (U+017F to s, U+212A to k). Left in, a negated set such as
+        # (?i)[^\W_] would lose s and k in RE2's folding; Python's \W never holds them.
+        return _complement(found + _FOLD_TO_ASCII)
+    return _complement(found)
 
 
 def _complement(ranges: Ranges) -> Ranges:
