@@ -260,7 +260,6 @@ class Policy:
         "_allow_method_star",
         "_allowed_memo",
         "_has_checker",
-        "_has_patterns",
         "_preflight_memo",
         "_preflight_tail",
         "_refused_memo",
@@ -288,7 +287,6 @@ class Policy:
         self.exact_origins: frozenset[str] = frozenset(o.serialize() for o in exact)
         self.wildcards = WildcardMatcher(o for o in options.allowed_origins if o.is_wildcard)
         self.regexes = RegexMatcher(options.allowed_origin_regexes)
-        self._has_patterns = bool(self.wildcards) or bool(self.regexes) or has_checker
         self._has_checker = has_checker
         credentials = options.allow_credentials
         # With credentials a browser reads '*' in these lists as a literal name (Fetch).
