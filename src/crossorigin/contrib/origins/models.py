@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from .changes import origins_committed
 from .validators import ORIGIN_MAX_LENGTH, checked_origin, credentials_in_use
 
+# The public names (docs/api.md); everything else here is internal.
+__all__ = ["AllowedOrigin", "OriginsVersion", "bump"]
+
 
 class AllowedOriginQuerySet(models.QuerySet["AllowedOrigin"]):
     """Bulk writes skip the model's signals, so each one bumps the version itself, in its transaction."""

@@ -43,6 +43,9 @@ from crossorigin.problems import Level
 from .changes import origins_committed
 from .validators import origin_problems
 
+# The public names (docs/api.md); everything else here is internal.
+__all__ = ["bump"]  # noqa: F822  (module __getattr__ below provides it)
+
 logger = logging.getLogger("crossorigin.contrib.origins")
 
 CHECK_INTERVAL_SETTING: Final = "CORS_DB_ORIGINS_CHECK_INTERVAL"
