@@ -14,8 +14,6 @@ ACCESS_CONTROL_ALLOW_METHODS: Final = "access-control-allow-methods"
 ACCESS_CONTROL_EXPOSE_HEADERS: Final = "access-control-expose-headers"
 ACCESS_CONTROL_MAX_AGE: Final = "access-control-max-age"
 ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: Final = "access-control-allow-private-network"
-ACCESS_CONTROL_REQUEST_METHOD: Final = "access-control-request-method"
-ACCESS_CONTROL_REQUEST_HEADERS: Final = "access-control-request-headers"
 ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: Final = "access-control-request-private-network"
 
 # The same request headers as keys of a WSGI/ASGI ``request.META``.
