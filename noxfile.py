@@ -186,12 +186,13 @@ def build(session: nox.Session) -> None:
 
 @nox.session(python=HOST_PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff and mypy --strict."""
+    """ruff, mypy --strict and the import contract (no import cycle, pyproject.toml)."""
     session.install("-r", "requirements/dev.txt", "-r", "requirements/test.txt", HOST_REQUIREMENT)
     session.install("-e", ".")
     session.run("ruff", "check", "src", "tests", "noxfile.py", "scripts")
     session.run("ruff", "format", "--check", "src", "noxfile.py", "scripts")
     session.run("mypy", "--strict")
+    session.run("lint-imports", "--no-cache", "--no-logo")
 
 
 @nox.session(python=HOST_PYTHON)

@@ -17,8 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crossorigin.decorators import cors_policy
-from crossorigin.explain import ExplainArgumentError, parse_headers
+from crossorigin.explain import ExplainArgumentError
 from crossorigin.explain import explain as explain_request
+from crossorigin.explain.query import parse_headers
 from demo.models import Note
 
 

@@ -25,11 +25,11 @@ from crossorigin import defaults
 from crossorigin.checks import middleware_problems
 from crossorigin.checks.report_only import report_only_problems
 from crossorigin.checks.security import security_problems
-from crossorigin.incumbent import UNREAD_SETTINGS
+from crossorigin.incumbent import RENAMED_SETTINGS, UNREAD_SETTINGS
 from crossorigin.options import OVERRIDE_KEYS, PolicyOptions
 from crossorigin.policy import Reason
 from crossorigin.registry import PolicySet
-from crossorigin.settings import CONTRIB_SETTING_NAMES, DEFAULT_URLS_REGEX, RENAMED, SETTING_NAMES, read_settings
+from crossorigin.settings import CONTRIB_SETTING_NAMES, DEFAULT_URLS_REGEX, SETTING_NAMES, read_settings
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 DOCS: Final = ROOT / "docs"
@@ -109,7 +109,7 @@ def test_every_setting_is_documented_in_the_settings_reference() -> None:
 
 
 def test_every_current_setting_has_its_own_section() -> None:
-    old = set(RENAMED) | {"CORS_ALLOW_ORIGIN", "CORS_ALLOW_ALL_ORIGIN", "CORS_ALLOW_ALL_HEADERS", "CORS_MAX_AGE"}
+    old = set(RENAMED_SETTINGS) | {"CORS_ALLOW_ORIGIN", "CORS_ALLOW_ALL_ORIGIN", "CORS_ALLOW_ALL_HEADERS", "CORS_MAX_AGE"}
     current = (set(SETTING_NAMES) | settings_named_in_source()) - old
     missing = sorted(current - set(settings_sections()))
     assert not missing, f"no '### `NAME`' section in docs/settings.md for: {missing}"

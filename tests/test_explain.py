@@ -17,7 +17,9 @@ from django.http import HttpRequest
 from django.test import Client
 
 from crossorigin import browser
-from crossorigin.explain import Explanation, explain, origin_differences, parse_headers
+from crossorigin.explain import Explanation, explain
+from crossorigin.explain.hints import origin_differences
+from crossorigin.explain.query import parse_headers
 from crossorigin.management.commands.cors_explain import Command
 from crossorigin.policy import Reason
 from crossorigin.signals import check_request_enabled

@@ -62,6 +62,21 @@ def test_every_reason_has_a_sentence() -> None:
         assert reason.value == reason.value.lower()
 
 
+def test_explains_wording_fills_in_only_option_keys_and_the_policy() -> None:
+    # crossorigin.explain fills each field with the setting or decorator that set it.
+    from string import Formatter
+
+    from crossorigin.options import OVERRIDE_KEYS
+
+    explained = {reason: wording.explained for reason, wording in REASON_SENTENCES.items() if wording.explained}
+    assert Reason.ALLOWED_EXACT in explained
+    for reason, template in explained.items():
+        fields = {name for _text, name, _spec, _conversion in Formatter().parse(template) if name is not None}
+        assert fields, reason
+        assert fields <= {*OVERRIDE_KEYS, "policy"}, reason
+        assert template.endswith("."), reason
+
+
 def test_allowed_exact() -> None:
     decision = decide(policy(**BASIC), ALLOWED)
     assert decision.reason is Reason.ALLOWED_EXACT

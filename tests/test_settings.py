@@ -15,7 +15,7 @@ from crossorigin import registry
 from crossorigin.defaults import default_headers, default_methods
 from crossorigin.options import PolicyOptions
 from crossorigin.origins import parse_origin
-from crossorigin.settings import SETTING_NAMES, normal_form, read_settings
+from crossorigin.settings import SETTING_NAMES, read_settings
 from tests.conftest import Send, SettingsWrapper, cors_headers, preflight_headers
 
 
@@ -94,10 +94,6 @@ def test_setting_names_lists_every_name() -> None:
     for name in ("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST", "CORS_ALLOW_ORIGIN", "CORS_MAX_AGE", "CORS_URLS_REGEX"):
         assert name in SETTING_NAMES
 
-
-def test_normal_form_helper() -> None:
-    assert normal_form("https://Example.com:443") == "https://example.com"
-    assert normal_form("not an origin") == "not an origin"
 
 
 # -- old django-cors-headers names -----------------------------------------------------------

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 
+# The public names (docs/api.md); everything else here is internal.
+__all__ = ["CrossOriginConfig"]
+
 
 class CrossOriginConfig(AppConfig):
     """``INSTALLED_APPS = [..., "crossorigin"]``."""

@@ -22,6 +22,9 @@ from typing import Any, Final
 from crossorigin.logs import log_handshake
 from crossorigin.websocket import acheck_handshake, handshake_from_scope
 
+# The public names (docs/api.md); everything else here is internal.
+__all__ = ["CorsOriginValidator"]
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]

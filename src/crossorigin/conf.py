@@ -19,6 +19,9 @@ from django.conf import settings as django_settings
 from crossorigin import registry
 from crossorigin.settings import DEFAULT_URLS_REGEX, CorsSettings, old_name
 
+# The public names (docs/api.md); everything else here is internal.
+__all__ = ["conf"]
+
 _MISSING: Final = object()
 
 

@@ -1,7 +1,8 @@
-"""Names of the CORS headers, as the middleware writes and reads them.
+"""Names of the CORS headers, as the middleware writes and reads them, and the
+middleware paths the checks and explain look for in ``settings.MIDDLEWARE``.
 
-Lower-case like django-cors-headers' constants, so code that imported those keeps
-working; Django compares header names case-insensitively.
+Header names are lower-case like django-cors-headers' constants, so code that imported
+those keeps working; Django compares header names case-insensitively.
 """
 
 from typing import Final
@@ -13,8 +14,6 @@ ACCESS_CONTROL_ALLOW_METHODS: Final = "access-control-allow-methods"
 ACCESS_CONTROL_EXPOSE_HEADERS: Final = "access-control-expose-headers"
 ACCESS_CONTROL_MAX_AGE: Final = "access-control-max-age"
 ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: Final = "access-control-allow-private-network"
-ACCESS_CONTROL_REQUEST_METHOD: Final = "access-control-request-method"
-ACCESS_CONTROL_REQUEST_HEADERS: Final = "access-control-request-headers"
 ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: Final = "access-control-request-private-network"
 
 # The same request headers as keys of a WSGI/ASGI ``request.META``.
@@ -23,3 +22,8 @@ META_REFERER: Final = "HTTP_REFERER"
 META_REQUEST_METHOD: Final = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
 META_REQUEST_HEADERS: Final = "HTTP_ACCESS_CONTROL_REQUEST_HEADERS"
 META_REQUEST_PRIVATE_NETWORK: Final = "HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"
+
+# Dotted paths as they are written in settings.MIDDLEWARE.
+CORS_MIDDLEWARE: Final = "crossorigin.middleware.CorsMiddleware"
+POST_CSRF_MIDDLEWARE: Final = "crossorigin.middleware.CorsPostCsrfMiddleware"
+CSRF_MIDDLEWARE: Final = "django.middleware.csrf.CsrfViewMiddleware"

@@ -6,6 +6,10 @@ Example::
     CORS_ALLOW_HEADERS = (*default_headers, "x-api-key")
 """
 
+# The public names (docs/api.md); everything else here is internal.
+__all__ = ["default_headers", "default_methods"]
+
+
 default_headers: tuple[str, ...] = (
     "accept",
     "authorization",

@@ -132,6 +132,3 @@ POST_CSRF_MIDDLEWARE_METHODS: Final[dict[str, str]] = {
     "process_request": "list the origins in CSRF_TRUSTED_ORIGINS",
     "_https_referer_replace_reverse": "list the origins in CSRF_TRUSTED_ORIGINS",
 }
-
-# Requirement names of the incumbents (PEP 503 normalised).
-DISTRIBUTIONS: Final = ("django-cors-headers", "django-dcors")

@@ -266,20 +266,17 @@ class RegexMatcher:
     settings check reports it (crossorigin.E025).
     """
 
-    __slots__ = ("_set", "patterns", "refused")
+    __slots__ = ("_set", "patterns")
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.patterns: tuple[re.Pattern[str], ...] = tuple(patterns)
         usable: list[re.Pattern[str]] = []
-        refused: list[re.Pattern[str]] = []
         for pattern in self.patterns:
             try:
                 compile_linear(pattern)
             except LinearRegexError:
-                refused.append(pattern)
-            else:
-                usable.append(pattern)
-        self.refused: tuple[re.Pattern[str], ...] = tuple(refused)
+                continue  # the settings check reports it; here it fails closed
+            usable.append(pattern)
         self._set = LinearSet(usable)
 
     def __bool__(self) -> bool:

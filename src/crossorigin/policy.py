@@ -82,27 +82,64 @@ class Reason(StrEnum):
     @property
     def sentence(self) -> str:
         """A human sentence for the reason."""
-        return REASON_SENTENCES[self]
+        return REASON_SENTENCES[self].sentence
+
+
+class Wording(NamedTuple):
+    """How one reason reads, in the one table every reader of reasons uses.
+
+    ``sentence`` stands alone (logs, the test helpers, the checks). ``explained`` is for
+    ``crossorigin.explain``, which knows which setting or decorator decided: each
+    ``{option}`` field (an option key such as ``allowed_origins``) is filled with where
+    that option's value came from, ``{policy}`` with the policy that applies. None: the
+    sentence serves explain too.
+    """
+
+    sentence: str
+    explained: str | None = None
 
 
 REASON_SENTENCES: Final = {
-    Reason.URL_NOT_ENABLED: "The path is outside CORS_URLS_REGEX and every URL policy, so CORS is off for it.",
-    Reason.VIEW_EXEMPT: "The view is marked @cors_exempt, so CORS is off for it.",
-    Reason.REQUEST_DISABLED: "The view or a later middleware set request._cors_enabled to false, so CORS is off for the response.",
-    Reason.NO_ORIGIN: "The request has no Origin header (same-origin, or a tool such as curl), so no CORS headers are needed.",
-    Reason.ORIGIN_INVALID: "The Origin header is malformed or too long, so it is refused.",
-    Reason.ORIGIN_NOT_ALLOWED: "The origin matches no allowed origin, wildcard or regex.",
-    Reason.ALLOWED_ALL_ORIGINS: "Every origin is allowed (the policy allows all origins).",
-    Reason.ALLOWED_EXACT: "The origin is listed in the allowed origins.",
-    Reason.ALLOWED_WILDCARD: "The origin matches an allowed wildcard pattern.",
-    Reason.ALLOWED_REGEX: "The origin matches an allowed origin regex.",
-    Reason.ALLOWED_CHECKER: "The origin checker (CORS_ORIGIN_CHECKER) allowed the origin.",
-    Reason.ALLOWED_SIGNAL: "A check_request_enabled receiver allowed the request.",
-    Reason.PREFLIGHT_INVALID: "The preflight's Access-Control-Request-Method or -Headers is malformed or too long.",
-    Reason.PREFLIGHT_METHOD_NOT_ALLOWED: "The preflight asks for a method that is not in the allowed methods.",
-    Reason.PREFLIGHT_HEADERS_NOT_ALLOWED: "The preflight asks for headers that are not in the allowed headers.",
-    Reason.PENDING_CHECKER: "The origin checker must be asked.",
-    Reason.PENDING_SIGNAL: "The check_request_enabled signal must be sent.",
+    Reason.URL_NOT_ENABLED: Wording("The path is outside CORS_URLS_REGEX and every URL policy, so CORS is off for it."),
+    Reason.VIEW_EXEMPT: Wording("The view is marked @cors_exempt, so CORS is off for it."),
+    Reason.REQUEST_DISABLED: Wording(
+        "The view or a later middleware set request._cors_enabled to false, so CORS is off for the response."
+    ),
+    Reason.NO_ORIGIN: Wording(
+        "The request has no Origin header (same-origin, or a tool such as curl), so no CORS headers are needed."
+    ),
+    Reason.ORIGIN_INVALID: Wording("The Origin header is malformed or too long, so it is refused."),
+    Reason.ORIGIN_NOT_ALLOWED: Wording(
+        "The origin matches no allowed origin, wildcard or regex.",
+        "The origin matches no allowed origin, wildcard or regex of the policy that applies ({policy}).",
+    ),
+    Reason.ALLOWED_ALL_ORIGINS: Wording(
+        "Every origin is allowed (the policy allows all origins).",
+        "Every origin is allowed ({allow_all_origins}).",
+    ),
+    Reason.ALLOWED_EXACT: Wording(
+        "The origin is listed in the allowed origins.",
+        "The origin is listed in {allowed_origins}.",
+    ),
+    Reason.ALLOWED_WILDCARD: Wording(
+        "The origin matches an allowed wildcard pattern.",
+        "The origin matches a wildcard in {allowed_origins}.",
+    ),
+    Reason.ALLOWED_REGEX: Wording(
+        "The origin matches an allowed origin regex.",
+        "The origin matches a regex in {allowed_origin_regexes}.",
+    ),
+    Reason.ALLOWED_CHECKER: Wording("The origin checker (CORS_ORIGIN_CHECKER) allowed the origin."),
+    Reason.ALLOWED_SIGNAL: Wording("A check_request_enabled receiver allowed the request."),
+    Reason.PREFLIGHT_INVALID: Wording(
+        "The preflight's Access-Control-Request-Method or -Headers is malformed or too long."
+    ),
+    Reason.PREFLIGHT_METHOD_NOT_ALLOWED: Wording("The preflight asks for a method that is not in the allowed methods."),
+    Reason.PREFLIGHT_HEADERS_NOT_ALLOWED: Wording(
+        "The preflight asks for headers that are not in the allowed headers."
+    ),
+    Reason.PENDING_CHECKER: Wording("The origin checker must be asked."),
+    Reason.PENDING_SIGNAL: Wording("The check_request_enabled signal must be sent."),
 }
 
 
@@ -260,7 +297,6 @@ class Policy:
         "_allow_method_star",
         "_allowed_memo",
         "_has_checker",
-        "_has_patterns",
         "_preflight_memo",
         "_preflight_tail",
         "_refused_memo",
@@ -288,7 +324,6 @@ class Policy:
         self.exact_origins: frozenset[str] = frozenset(o.serialize() for o in exact)
         self.wildcards = WildcardMatcher(o for o in options.allowed_origins if o.is_wildcard)
         self.regexes = RegexMatcher(options.allowed_origin_regexes)
-        self._has_patterns = bool(self.wildcards) or bool(self.regexes) or has_checker
         self._has_checker = has_checker
         credentials = options.allow_credentials
         # With credentials a browser reads '*' in these lists as a literal name (Fetch).

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from django.conf import settings as django_settings
 
+from crossorigin.incumbent import RENAMED_SETTINGS
 from crossorigin.options import (
     PolicyOptions,
     validate_allow_headers,
@@ -24,7 +25,6 @@ from crossorigin.options import (
     validate_origins,
     validate_regexes,
 )
-from crossorigin.origins import parse_origin
 from crossorigin.problems import Problem, error, info, warning
 
 _MISSING: Final = object()
@@ -39,12 +39,9 @@ DEFAULT_URLS_REGEX: Final = r"^.*$"
 # reported as crossorigin.E008. The registry recognises it and does not report it again.
 NEVER_MATCHING_PATTERN: Final = r"(?!)"
 
-# Old django-cors-headers names -> the name that replaced them.
-RENAMED: Final = {
-    "CORS_ORIGIN_WHITELIST": "CORS_ALLOWED_ORIGINS",
-    "CORS_ORIGIN_REGEX_WHITELIST": "CORS_ALLOWED_ORIGIN_REGEXES",
-    "CORS_ORIGIN_ALLOW_ALL": "CORS_ALLOW_ALL_ORIGINS",
-}
+# Old django-cors-headers names -> the name that replaced them: the migration command's
+# table (incumbent, which imports no Django). This name stays for checks/typos.py only.
+RENAMED: Final = RENAMED_SETTINGS
 # django-dcors names -> the modern setting to use instead.
 DCORS_NAMES: Final = {
     "CORS_ALLOW_ORIGIN": "CORS_ALLOWED_ORIGINS (or CORS_ALLOW_ALL_ORIGINS = True for '*')",
@@ -85,7 +82,7 @@ SETTING_NAMES: Final = (
     "CORS_ORIGIN_CHECKER_CACHE_SIZE",
     "CORS_ORIGIN_CHECKER_CACHE_TTL",
     "CORS_REPORT_ONLY",
-    *RENAMED,
+    *RENAMED_SETTINGS,
     *DCORS_NAMES,
     *CONTRIB_SETTING_NAMES,
 )
@@ -109,7 +106,7 @@ class CorsSettings:
 
 def old_name(name: str) -> str | None:
     """The name django-cors-headers used for ``name`` before 3.5, if it had another."""
-    return next((old for old, new in RENAMED.items() if new == name), None)
+    return next((old for old, new in RENAMED_SETTINGS.items() if new == name), None)
 
 
 def read_settings(source: Any = None) -> CorsSettings:
@@ -400,11 +397,3 @@ class _Reader:
 
 def _is_list(value: object) -> bool:
     return isinstance(value, (list, tuple))
-
-
-def normal_form(origin: str) -> str:
-    """The normal form of a configured origin, for hints; the input if it does not parse."""
-    try:
-        return parse_origin(origin).serialize()
-    except ValueError:
-        return origin

@@ -11,6 +11,9 @@ be async, and its answers can be cached.
 
 from django.dispatch import Signal
 
+# The public names (docs/api.md); everything else here is internal.
+__all__ = ["check_request_enabled", "report_only_differs"]
+
 check_request_enabled = Signal()
 
 report_only_differs = Signal()

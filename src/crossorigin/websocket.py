@@ -41,6 +41,9 @@ from crossorigin.origins import is_well_formed_request_origin
 from crossorigin.policy import Decision, Policy, Reason
 from crossorigin.resolution import Question, achecker_answer, aresolve_decision, checker_answer, resolve_decision
 
+# The public names (docs/api.md); everything else here is internal.
+__all__ = ["Handshake", "HandshakeReason", "Verdict", "acheck_handshake", "check_handshake"]
+
 # The page origin's scheme for each WebSocket scheme.
 HTTP_SCHEMES: Final = {"ws": "http", "wss": "https", "http": "http", "https": "https"}
 # What Django lets in when DEBUG is on and ALLOWED_HOSTS is empty (HttpRequest.get_host).

@@ -5,15 +5,18 @@ Steps, hints and the policy source all point the reader at something to change:
 on app.views.items``, a regex written as ``r'...'``. Naming them in one place keeps
 that wording the same everywhere it appears and matching what the settings say. The
 decision's own sentence (``Reason.sentence``) cannot know which of the global settings,
-a URL policy or a view's ``@cors_policy`` set an option; ``decision_sentence`` says it.
+a URL policy or a view's ``@cors_policy`` set an option; ``decision_sentence`` fills
+that in, in the reason table's ``explained`` wording (``crossorigin.policy``).
 """
 
 from __future__ import annotations
 
+from string import Formatter
+
 from django.urls import ResolverMatch
 
 from crossorigin.decorators import name_of
-from crossorigin.policy import Decision, Reason
+from crossorigin.policy import REASON_SENTENCES, Decision
 from crossorigin.registry import PolicySet, ViewOverrides
 
 
@@ -72,23 +75,19 @@ def option_source(policies: PolicySet, path: str, view: ViewOverrides | None, ke
 
 
 def decision_sentence(policies: PolicySet, path: str, view: ViewOverrides | None, decision: Decision) -> str:
-    """The decision's reason as a sentence that names the setting or decorator that decided it."""
-    reason = decision.reason
+    """The decision's reason as a sentence that names the setting or decorator that decided it.
 
-    def source(key: str) -> str:
-        return option_source(policies, path, view, key)
-
-    if reason is Reason.ALLOWED_ALL_ORIGINS:
-        return f"Every origin is allowed ({source('allow_all_origins')})."
-    if reason is Reason.ALLOWED_EXACT:
-        return f"The origin is listed in {source('allowed_origins')}."
-    if reason is Reason.ALLOWED_WILDCARD:
-        return f"The origin matches a wildcard in {source('allowed_origins')}."
-    if reason is Reason.ALLOWED_REGEX:
-        return f"The origin matches a regex in {source('allowed_origin_regexes')}."
-    if reason is Reason.ORIGIN_NOT_ALLOWED:
-        return (
-            "The origin matches no allowed origin, wildcard or regex of the policy that applies "
-            f"({describe_policy(policies, path, view)})."
-        )
-    return reason.sentence
+    The wording is the reason's own (``REASON_SENTENCES``); this fills in its names.
+    """
+    template = REASON_SENTENCES[decision.reason].explained
+    if template is None:
+        return decision.reason.sentence
+    fields = {name for _text, name, _spec, _conversion in Formatter().parse(template) if name}
+    return template.format(
+        **{
+            name: describe_policy(policies, path, view)
+            if name == "policy"
+            else option_source(policies, path, view, name)
+            for name in fields
+        }
+    )

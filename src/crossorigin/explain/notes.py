@@ -14,6 +14,7 @@ from typing import Final
 from django.conf import settings
 from django.urls import ResolverMatch
 
+from crossorigin.constants import CSRF_MIDDLEWARE
 from crossorigin.explain.model import RequestExplanation
 from crossorigin.explain.resolving import Resolved
 from crossorigin.policy import Decision
@@ -62,7 +63,6 @@ def settings_notes(policies: PolicySet, view: ViewOverrides | None) -> list[str]
 
 
 _UNSAFE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_CSRF_MIDDLEWARE: Final = "django.middleware.csrf.CsrfViewMiddleware"
 
 
 def request_notes(
@@ -75,7 +75,7 @@ def request_notes(
     notes = []
     if not actual.decision.enabled or not actual.readable:
         pass
-    elif method.upper() in _UNSAFE_METHODS and _CSRF_MIDDLEWARE in middleware:
+    elif method.upper() in _UNSAFE_METHODS and CSRF_MIDDLEWARE in middleware:
         exempt = match is not None and getattr(match.func, "csrf_exempt", False)
         if not exempt:
             notes.append(

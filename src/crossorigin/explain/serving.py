@@ -29,6 +29,7 @@ from django.test import RequestFactory
 from django.utils import translation
 from django.utils.module_loading import import_string
 
+from crossorigin.constants import CSRF_MIDDLEWARE
 from crossorigin.explain.query import Query
 from crossorigin.explain.resolving import Resolved
 from crossorigin.middleware import CorsMiddleware, apply_decision, preflight_response
@@ -49,7 +50,7 @@ RUNNABLE_MIDDLEWARE: Final = (
 PASSIVE_MIDDLEWARE: Final = frozenset(
     {
         "django.contrib.sessions.middleware.SessionMiddleware",
-        "django.middleware.csrf.CsrfViewMiddleware",
+        CSRF_MIDDLEWARE,
         "django.contrib.auth.middleware.AuthenticationMiddleware",
         "django.contrib.auth.middleware.LoginRequiredMiddleware",
         "django.contrib.messages.middleware.MessageMiddleware",

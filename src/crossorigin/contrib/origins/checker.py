@@ -14,6 +14,9 @@ from django.core.exceptions import AppRegistryNotReady
 
 from .store import store
 
+# The public names (docs/api.md); everything else here is internal.
+__all__ = ["ais_allowed", "is_allowed"]
+
 APP: Final = "crossorigin.contrib.origins"
 
 

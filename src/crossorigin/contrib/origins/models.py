@@ -1,14 +1,22 @@
-"""The table of allowed origins, each in the normal form the settings parser gives."""
+"""The table of allowed origins, each in the normal form the settings parser gives, and its version.
+
+Every change to the origins bumps the version row in the change's own transaction
+(``bump``); the store above reads both tables and never the other way round.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from django.db import models, router, transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from .store import bump
+from .changes import origins_committed
 from .validators import ORIGIN_MAX_LENGTH, checked_origin, credentials_in_use
+
+# The public names (docs/api.md); everything else here is internal.
+__all__ = ["AllowedOrigin", "OriginsVersion", "bump"]
 
 
 class AllowedOriginQuerySet(models.QuerySet["AllowedOrigin"]):
@@ -121,3 +129,53 @@ class OriginsVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.version)
+
+
+# The primary key of the one row of OriginsVersion.
+VERSION_ROW: Final = 1
+
+
+def origins_database() -> str:
+    """The database the origins (and their version) are read from: where they are written.
+
+    Not a read replica: a lagging one could hand back an old set that would then be kept
+    under the new version until the next change.
+    """
+    return router.db_for_write(AllowedOrigin)
+
+
+class _Committed:
+    """Sends ``origins_committed`` once the transaction that bumped the version has committed."""
+
+    __slots__ = ("done",)
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        origins_committed.send(sender=OriginsVersion)
+
+
+def bump(using: str | None = None) -> None:
+    """Bump the version in the current transaction on ``using`` (now if there is none).
+
+    Called by the model's signals and bulk query methods, inside the transaction of the
+    change, so the change and its version commit together; call it yourself after
+    changing the table with raw SQL. Several changes in one transaction bump once
+    (deleting 10,000 rows sends 10,000 signals but updates the version row once).
+    """
+    db = using or origins_database()
+    connection = transaction.get_connection(db)
+    if connection.in_atomic_block:
+        for entry in connection.run_on_commit:
+            # A callback dropped by a rolled-back savepoint is no longer listed (nor is
+            # the bump made with it), so a later change in the same transaction bumps again.
+            if isinstance(entry[1], _Committed) and not entry[1].done:
+                return
+    versions = OriginsVersion.objects.using(db)
+    if not versions.filter(pk=VERSION_ROW).update(version=F("version") + 1):
+        # The migration creates the row; recreate it if someone deleted it.
+        versions.get_or_create(pk=VERSION_ROW)
+        versions.filter(pk=VERSION_ROW).update(version=F("version") + 1)
+    transaction.on_commit(_Committed(), using=db)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from .store import bump
+from .models import bump
 
 
 def origin_changed(sender: Any, using: str | None = None, **kwargs: Any) -> None:

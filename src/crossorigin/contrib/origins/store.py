@@ -30,8 +30,6 @@ from typing import Any, Final
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.db import router, transaction
-from django.db.models import F
 
 from crossorigin.origins import (
     DEFAULT_PORTS,
@@ -42,14 +40,16 @@ from crossorigin.origins import (
 )
 from crossorigin.problems import Level
 
+from .changes import origins_committed
 from .validators import origin_problems
+
+# The public names (docs/api.md); everything else here is internal.
+__all__ = ["bump"]  # noqa: F822  (module __getattr__ below provides it)
 
 logger = logging.getLogger("crossorigin.contrib.origins")
 
 CHECK_INTERVAL_SETTING: Final = "CORS_DB_ORIGINS_CHECK_INTERVAL"
 DEFAULT_CHECK_INTERVAL: Final = 5.0
-# The primary key of the one row of OriginsVersion.
-VERSION_ROW: Final = 1
 # Rows are fetched in chunks so 100,000 origins never sit twice in memory as rows.
 LOAD_CHUNK_SIZE: Final = 5000
 
@@ -140,24 +140,13 @@ def compile_origins(
     )
 
 
-def _database() -> str:
-    """The database the origins (and their version) are read from: where they are written.
-
-    Not a read replica: a lagging one could hand back an old set that would then be kept
-    under the new version until the next change.
-    """
-    from .models import AllowedOrigin
-
-    return router.db_for_write(AllowedOrigin)
-
-
 def load_from_database(stamp: str | None) -> CompiledOrigins:
     """Read every enabled origin and compile them."""
-    from .models import AllowedOrigin
+    from .models import AllowedOrigin, origins_database
     from .validators import credentials_in_use
 
     started = time.perf_counter()
-    using = _database()
+    using = origins_database()
     values = AllowedOrigin.objects.db_manager(using).filter(enabled=True).values_list("origin", flat=True)
     return compile_origins(
         values.iterator(chunk_size=LOAD_CHUNK_SIZE),
@@ -172,10 +161,12 @@ EMPTY: Final = CompiledOrigins(frozenset(), WildcardMatcher(()), None)
 
 def read_version() -> str | None:
     """The version of the origins table (one primary-key read); None if it cannot be read."""
-    from .models import OriginsVersion
+    from .models import VERSION_ROW, OriginsVersion, origins_database
 
     try:
-        version = OriginsVersion.objects.using(_database()).filter(pk=VERSION_ROW).values_list("version", flat=True)
+        version = (
+            OriginsVersion.objects.using(origins_database()).filter(pk=VERSION_ROW).values_list("version", flat=True)
+        )
         value = version.first()
     except Exception:
         logger.exception("crossorigin: cannot read the allowed-origins version from the database")
@@ -339,46 +330,21 @@ def reset(setting: str | None = None, **_: Any) -> None:
 setting_changed.connect(reset, dispatch_uid="crossorigin.contrib.origins.store.reset")
 
 
-def _recheck() -> None:
+def _recheck(**_: Any) -> None:
+    """Check the version at the next request: this process committed a change (``origins_committed``)."""
     current = _store
     if current is not None:
         current.invalidate()
 
 
-class _Recheck:
-    """This process checks the version at its next request, once the change has committed."""
-
-    __slots__ = ("done",)
-
-    def __init__(self) -> None:
-        self.done = False
-
-    def __call__(self) -> None:
-        self.done = True
-        _recheck()
+origins_committed.connect(_recheck, dispatch_uid="crossorigin.contrib.origins.store.recheck")
 
 
-def bump(using: str | None = None) -> None:
-    """Bump the version in the current transaction on ``using`` (now if there is none).
+def __getattr__(name: str) -> Any:
+    # ``bump`` lives with the tables it writes (models); docs/database-origins.md has
+    # always imported it from here. Imported on use: models cannot load before the apps.
+    if name == "bump":
+        from .models import bump
 
-    Called by the model's signals and bulk query methods, inside the transaction of the
-    change, so the change and its version commit together; call it yourself after
-    changing the table with raw SQL. Several changes in one transaction bump once
-    (deleting 10,000 rows sends 10,000 signals but updates the version row once).
-    """
-    from .models import OriginsVersion
-
-    db = using or _database()
-    connection = transaction.get_connection(db)
-    if connection.in_atomic_block:
-        for entry in connection.run_on_commit:
-            # A callback dropped by a rolled-back savepoint is no longer listed (nor is
-            # the bump made with it), so a later change in the same transaction bumps again.
-            if isinstance(entry[1], _Recheck) and not entry[1].done:
-                return
-    versions = OriginsVersion.objects.using(db)
-    if not versions.filter(pk=VERSION_ROW).update(version=F("version") + 1):
-        # The migration creates the row; recreate it if someone deleted it.
-        versions.get_or_create(pk=VERSION_ROW)
-        versions.filter(pk=VERSION_ROW).update(version=F("version") + 1)
-    transaction.on_commit(_Recheck(), using=db)
+        return bump
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

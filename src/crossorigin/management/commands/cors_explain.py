@@ -13,7 +13,8 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from crossorigin.explain import ExplainArgumentError, Explanation, RequestExplanation, explain, parse_headers
+from crossorigin.explain import ExplainArgumentError, Explanation, RequestExplanation, explain
+from crossorigin.explain.query import parse_headers
 from crossorigin.explain.serving import CORS, VIEW, ServerAnswer
 from crossorigin.explain.websocket import explain_websocket
 
