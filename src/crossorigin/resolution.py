@@ -133,9 +133,7 @@ def checker_answer(checker: OriginChecker, origin: str | None, context: Any, pol
         return False
 
 
-async def achecker_answer(
-    checker: OriginChecker, origin: str | None, context: Any, policy: Hashable = None
-) -> bool:
+async def achecker_answer(checker: OriginChecker, origin: str | None, context: Any, policy: Hashable = None) -> bool:
     """``checker_answer`` from the event loop: an async checker is awaited, a sync one runs in a thread."""
     assert origin is not None
     try:
