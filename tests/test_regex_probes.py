@@ -14,9 +14,9 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from crossorigin.checks.regex_probes import probe
 from crossorigin.checks.security import security_problems
 from crossorigin.problems import Problem
+from crossorigin.regex_probes import probe
 from crossorigin.registry import PolicySet
 from crossorigin.settings import read_settings
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import override_settings
 
-from crossorigin.checks import regex_lint
+from crossorigin import regex_lint
 from crossorigin.checks.security import security_problems
 from crossorigin.checks.site import own_sites, site_of
 from crossorigin.problems import Problem

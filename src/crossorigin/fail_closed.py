@@ -23,7 +23,7 @@ from crossorigin.policy import Policy
 from crossorigin.problems import Level, Problem, is_silenced, level_of
 
 if TYPE_CHECKING:
-    from crossorigin.checks.security import Scope
+    from crossorigin.security_rules import Scope
 
 APP: Final = "crossorigin"
 logger: Final = logging.getLogger("crossorigin")
@@ -63,14 +63,14 @@ def log_errors(problems: Iterable[Problem]) -> None:
 
 def scope_for(kind: str, label: str, overrides: Mapping[str, object], setting: str = "") -> Scope:
     """A checks Scope (imported late: the checks package imports the registry)."""
-    from crossorigin.checks.security import Scope
+    from crossorigin.security_rules import Scope
 
     return Scope(kind, label, overrides, setting)
 
 
 def guard(policy: Policy, scope: Scope, has_checker: bool) -> Policy:
     """``policy`` if its security checks find no unsilenced error; a closed policy otherwise."""
-    from crossorigin.checks.security import policy_findings
+    from crossorigin.security_rules import policy_findings
 
     quiet = silenced()
     debug = bool(getattr(settings, "DEBUG", False))

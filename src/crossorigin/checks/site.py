@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.utils.http import is_same_domain
 from django.utils.module_loading import import_string
 
-from crossorigin.checks import public_suffix, regex_lint
+from crossorigin import public_suffix, regex_lint
 from crossorigin.options import PolicyOptions
 from crossorigin.origins import ANY_PORT, NULL_ORIGIN, ParsedOrigin, is_well_formed_request_origin
 from crossorigin.problems import Problem, info, warning

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from crossorigin.checks.regex_lint import literal_prefix, sample_text
 from crossorigin.decorators import VIEW_ATTRIBUTE, name_of, view_overrides
+from crossorigin.regex_lint import literal_prefix, sample_text
 from crossorigin.registry import ViewOverrides
 
 

@@ -17,7 +17,7 @@ from typing import Final
 
 from django.core.exceptions import ValidationError
 
-from crossorigin.checks import public_suffix
+from crossorigin import public_suffix
 from crossorigin.origins import OriginError, ParsedOrigin, parse_origin
 from crossorigin.problems import Level, Problem
 

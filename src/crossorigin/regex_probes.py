@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crossorigin.checks import public_suffix, regex_lint
+from crossorigin import public_suffix, regex_lint
 from crossorigin.linear_regex import LinearRegexError, compile_linear
 from crossorigin.origins import FILE_ORIGIN, NULL_ORIGIN, is_well_formed_request_origin, split_request_origin
 
