@@ -21,7 +21,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.exceptions import ImproperlyConfigured
 
 from crossorigin.options import OVERRIDE_KEYS
-from crossorigin.registry import ViewOverrides, freeze
+from crossorigin.registry import ViewOverrides, freeze, register_view
 
 # The attribute that carries a view's overrides; functools.wraps copies it along.
 VIEW_ATTRIBUTE: Final = "cors_policy_overrides"
@@ -69,6 +69,7 @@ def _attach(view: V, overrides: ViewOverrides) -> V:
     else:
         raise TypeError(f"@cors_policy and @cors_exempt decorate views, not {type(view).__name__} objects.")
     _registry["used"] = True
+    register_view(overrides)
     return cast("V", wrapped)
 
 
