@@ -65,7 +65,7 @@ from crossorigin.logs import log_decision
 from crossorigin.policy import Decision, Policy, Reason
 from crossorigin.registry import PolicySet, Selection
 from crossorigin.resolution import Question, aresolve_decision, resolve_decision, signal_results
-from crossorigin.selection import UNRESOLVED, select_for_request, select_policy
+from crossorigin.selection import UNRESOLVED, select_for_request, select_policy, turned_on
 from crossorigin.signals import check_request_enabled
 from crossorigin.urlconfs import log_urlconf_moved
 
@@ -189,8 +189,8 @@ def after_view(  # noqa: PLR0917  (positional: called on every request, keywords
         else:
             if origin is not None and views_are_decorated():
                 found = _with_served_view(policies, request, found)
-            if changed and not found.enabled and found.source == "global":
-                found = policies.url_selection_at(-1)  # turned on: as on an enabled path
+            if changed:
+                found = turned_on(policies, found)
             decided = decide_or_ask(policies, request, found, origin, preflight=False)
             if isinstance(decided, Question):
                 return decided

@@ -30,7 +30,7 @@ from crossorigin import registry
 from crossorigin.decorators import view_overrides, views_are_decorated
 from crossorigin.registry import PolicySet, Selection, ViewOverrides
 
-__all__ = ["UNRESOLVED", "Selection", "laid_over", "resolved_match", "select_for_request", "select_policy", "view_at"]
+__all__ = ["UNRESOLVED", "Selection", "laid_over", "resolved_match", "select_for_request", "select_policy", "turned_on", "view_at"]
 
 logger: Final = logging.getLogger("crossorigin")
 
@@ -106,10 +106,13 @@ def view_at(path: str, urlconf: str | None = None) -> ViewOverrides | None:
     return None if match is None else view_overrides(match.func)
 
 
-def resolved_match(path: str, urlconf: str | None = None) -> ResolverMatch | None:
-    """What Django's resolver finds for ``path`` (see ``view_at``); None for a 404."""
+def resolved_match(path: str, urlconf: str | None = None, *, exact: bool = False) -> ResolverMatch | None:
+    """What Django's resolver finds for ``path`` (see ``view_at``); None for a 404.
+
+    ``exact``: the path alone, without the slash APPEND_SLASH would add.
+    """
     language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
-    candidates = (path,) if path.endswith("/") else (path, path + "/")
+    candidates = (path,) if exact or path.endswith("/") else (path, path + "/")
     with translation.override(language):
         for candidate in candidates:
             try:
@@ -120,6 +123,15 @@ def resolved_match(path: str, urlconf: str | None = None) -> ResolverMatch | Non
                 logger.exception("crossorigin: resolving %r failed; no view policy is applied", path[:200])
                 return None
     return None
+
+def turned_on(policies: PolicySet, found: Selection) -> Selection:
+    """The selection of a request whose view (or a later middleware) set ``request._cors_enabled``.
+
+    A URL or view selection is on already; outside the enabled paths the global
+    policy applies, as on an enabled path (django-cors-headers does the same).
+    """
+    return found if found.enabled or found.source != "global" else policies.url_selection_at(-1)
+
 
 def laid_over(policies: PolicySet, url_index: int, view: ViewOverrides) -> Selection:
     """``view``'s policy as a request gets it under URL policy ``url_index`` (-1: the global settings).
