@@ -109,7 +109,8 @@ def test_select_policy_takes_plain_values() -> None:
         policies = registry.current()
         found = select_policy(policies, "/panel/", urlconf="tests.selection_admin_urls")
         assert (found.source, found.url_index, found.urlconf) == ("view", -1, "tests.selection_admin_urls")
-        assert found.view is not None and found.enabled
+        assert found.view is not None
+        assert found.enabled
         # No view (a WebSocket path, say): the URL or global policy only.
         plain = select_policy(policies, "/panel/", urlconf="tests.selection_admin_urls", view=None)
         assert (plain.source, plain.view) == ("global", None)

@@ -360,6 +360,9 @@ class CorsMiddleware:
         self.async_mode = iscoroutinefunction(get_response)
         if self.async_mode:
             markcoroutinefunction(self)
+        # Django builds the middleware when the server starts: compile every policy now
+        # (each decorated view's included), so what fail-closed finds is logged at start-up.
+        registry.current()
 
     # The two drivers below are the same steps; they differ only where they must: the
     # async one awaits the view and asks an async origin checker from the event loop.

@@ -178,6 +178,12 @@ class PolicySet:
         self.every_path: Selection | None = None
         if not self.url_policies and self.urls_regex is None:
             self.every_path = self._global_on
+        # Every view policy the decorators registered, compiled now under every URL policy
+        # a request could pair it with, so a policy fail_closed closes is closed and
+        # logged at start-up rather than on its first request.
+        for view in registered_views():
+            for index in range(-1, len(self.url_policies)):
+                self.view_selection(self.url_selection_at(index), view)
 
     # The building blocks of crossorigin.selection.select_policy, the one place that
     # picks a policy for a request; nothing else calls them.
