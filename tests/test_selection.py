@@ -167,6 +167,20 @@ def test_explain_agrees_with_the_i18n_preflight(capsys: pytest.CaptureFixture[st
     assert "Access-Control-Allow-Origin" not in real
     assert said["allowed"] is False
     assert admin_said["allowed"] is True
+    assert any("the one the actual request gets" in note for note in admin_said["notes"])
+
+
+@override_settings(ROOT_URLCONF="tests.policy_urls", CORS_ALLOWED_ORIGINS=[PARTNER])
+def test_explain_says_when_the_actual_request_gets_another_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    # /fn reaches the decorated view only with the slash APPEND_SLASH adds: the preflight
+    # is answered under the view's policy, the actual request is a redirect under the global one.
+    from tests.policy_views import FN_ORIGIN
+
+    real = preflight(Client(), "/fn", FN_ORIGIN)
+    call_command("cors_explain", "--method", "DELETE", "--json", FN_ORIGIN, "/fn")
+    said = json.loads(capsys.readouterr().out)
+    assert real["Access-Control-Allow-Origin"] == FN_ORIGIN
+    assert any("but the actual request gets the global policy" in note for note in said["notes"]), said["notes"]
 
 
 # -- no other module selects ------------------------------------------------------------------
@@ -174,7 +188,7 @@ def test_explain_agrees_with_the_i18n_preflight(capsys: pytest.CaptureFixture[st
 SRC = Path(__file__).resolve().parent.parent / "src" / "crossorigin"
 # What only crossorigin.selection may call: Django's resolver, and the compiled
 # policies' building blocks of a selection.
-SELECTING = {"url_selection", "view_selection", "url_selection_at", "routed_by"}
+SELECTING = {"url_selection", "view_selection", "url_selection_at", "routed_by", "select"}
 
 
 def selecting_code(tree: ast.AST) -> list[str]:

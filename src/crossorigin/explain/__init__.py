@@ -27,12 +27,13 @@ from crossorigin.explain.following import MAX_REDIRECTS, through_middleware
 from crossorigin.explain.hints import LooseOrigin, loose_origin, near_miss_hints, origin_candidates, origin_differences
 from crossorigin.explain.model import JSON_VERSION, Explanation, Hint, RequestExplanation, Step
 from crossorigin.explain.naming import describe_policy, raw, setting_name
-from crossorigin.explain.notes import COMMON_MIDDLEWARE, path_notes, request_notes, settings_notes
+from crossorigin.explain.notes import COMMON_MIDDLEWARE, path_notes, preflight_policy_note, request_notes, settings_notes
 from crossorigin.explain.query import ExplainArgumentError, Query, default_host, parse_headers, parse_method, parse_path
 from crossorigin.explain.resolving import Resolved, resolve_path, view_name
 from crossorigin.explain.responses import request_explanation
 from crossorigin.explain.serving import default_scheme, request_url
 from crossorigin.registry import ViewOverrides
+from crossorigin.selection import select_policy
 
 __all__ = [
     "COMMON_MIDDLEWARE",
@@ -159,6 +160,12 @@ def explain(
             )
         )
     notes.extend(path_notes(path, resolved, middleware_list, problems))
+    if preflight_item is not None:
+        notes.append(
+            preflight_policy_note(
+                select_policy(policies, path, view=preflight_view), select_policy(policies, path, view=actual_view)
+            )
+        )
     notes.extend(asked_notes)
     notes.extend(settings_notes(policies, view))
     notes.extend(request_notes(method, credentials, match, middleware_list, actual_item))

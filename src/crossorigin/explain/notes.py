@@ -17,7 +17,7 @@ from django.urls import ResolverMatch
 from crossorigin.explain.model import RequestExplanation
 from crossorigin.explain.resolving import Resolved
 from crossorigin.problems import Level, Problem
-from crossorigin.registry import PolicySet, ViewOverrides
+from crossorigin.registry import PolicySet, Selection, ViewOverrides
 
 COMMON_MIDDLEWARE: Final = "django.middleware.common.CommonMiddleware"
 
@@ -74,3 +74,14 @@ def request_notes(
             "and CSRF cookies are SameSite=Lax by default (SESSION_COOKIE_SAMESITE, CSRF_COOKIE_SAMESITE)."
         )
     return notes
+
+
+def preflight_policy_note(answered: Selection, actual: Selection) -> str:
+    """Which policy answered the preflight, and whether the actual request gets the same one."""
+    if answered.policy is actual.policy:
+        return f"The preflight is answered under the {answered.policy.name} policy, the one the actual request gets."
+    return (
+        f"The preflight is answered under the {answered.policy.name} policy, but the actual request gets the "
+        f"{actual.policy.name} policy: the path reaches a view only once APPEND_SLASH adds its slash, and "
+        "the redirect the actual request gets is not the view. Request the path with its slash."
+    )

@@ -28,7 +28,8 @@ def decision_steps(
     if view is not None and view.exempt:
         steps.append(Step("url-enabled", False, f"The view {view.name} is @cors_exempt: CORS is off for it."))
         return steps
-    policy, enabled = policies.select(path, view)
+    found = select_policy(policies, path, view=view)
+    policy, enabled = found.policy, found.enabled
     signal_steps = [s for s in asked.steps if s.check == "signal"]
     if view is not None:
         steps.append(Step("url-enabled", True, "CORS is on: the view has its own policy (@cors_policy)."))
