@@ -27,7 +27,13 @@ from crossorigin.explain.following import MAX_REDIRECTS, through_middleware
 from crossorigin.explain.hints import LooseOrigin, loose_origin, near_miss_hints, origin_candidates, origin_differences
 from crossorigin.explain.model import JSON_VERSION, Explanation, Hint, RequestExplanation, Step
 from crossorigin.explain.naming import describe_policy, raw, setting_name
-from crossorigin.explain.notes import COMMON_MIDDLEWARE, path_notes, preflight_policy_note, request_notes, settings_notes
+from crossorigin.explain.notes import (
+    COMMON_MIDDLEWARE,
+    path_notes,
+    preflight_policy_note,
+    request_notes,
+    settings_notes,
+)
 from crossorigin.explain.query import ExplainArgumentError, Query, default_host, parse_headers, parse_method, parse_path
 from crossorigin.explain.resolving import Resolved, resolve_path, view_name
 from crossorigin.explain.responses import request_explanation
