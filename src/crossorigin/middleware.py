@@ -38,6 +38,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from crossorigin import registry
+from crossorigin.asking import checker_answer, checker_answer_async, question, signal_answer, signal_answer_for
 from crossorigin.constants import (  # re-exported, as the incumbent did
     ACCESS_CONTROL_ALLOW_CREDENTIALS,
     ACCESS_CONTROL_ALLOW_HEADERS,
@@ -64,7 +65,7 @@ from crossorigin.headers import (  # public here too
 from crossorigin.logs import log_decision
 from crossorigin.policy import Decision, Policy, Reason
 from crossorigin.registry import PolicySet, Selection
-from crossorigin.resolution import Question, aresolve_decision, resolve_decision, signal_results
+from crossorigin.resolution import Question, aresolve_decision, resolve_decision
 from crossorigin.selection import UNRESOLVED, select_for_request, select_policy, turned_on
 from crossorigin.signals import check_request_enabled
 from crossorigin.urlconfs import log_urlconf_moved
@@ -96,10 +97,7 @@ _logs: Final = logger.isEnabledFor
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
 
-# Per-request answers kept on the request, so each is asked at most once per request,
-# and the decision applied, for decision_for.
-_SIGNAL: Final = "_crossorigin_signal"
-_CHECKER: Final = "_crossorigin_checker"
+# The decision applied, kept on the request for decision_for.
 _DECISION: Final = "_crossorigin_decision"
 
 
@@ -128,7 +126,7 @@ def before_view(policies: PolicySet, request: HttpRequest) -> Before:
         found = select_policy(policies, request.path_info, urlconf=request.__dict__.get("urlconf"), view=None)
     # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
     enabled = found.enabled or (
-        found.source != "exempt" and bool(check_request_enabled.receivers) and _signal_answer(request)
+        found.source != "exempt" and bool(check_request_enabled.receivers) and signal_answer(request)
     )
     request._cors_enabled = enabled  # type: ignore[attr-defined]
     if not early:
@@ -258,81 +256,6 @@ def decide_or_ask(
     return question(policies, request, found, origin, preflight=preflight)
 
 
-def question(
-    policies: PolicySet, request: HttpRequest, found: Selection, origin: str | None, *, preflight: bool
-) -> Question:
-    """What ``decide()`` is asked for this request, with the answers it already has."""
-    meta = request.META
-    signal = getattr(request, _SIGNAL, None)
-    if signal is None and not check_request_enabled.receivers:
-        signal = False
-    checker = getattr(request, _CHECKER, None)
-    if checker is None and policies.checker is None:
-        checker = False
-    request_method = meta.get(META_REQUEST_METHOD) if preflight else None
-    request_headers = meta.get(META_REQUEST_HEADERS) if preflight else None
-    if not preflight and request.method == "OPTIONS":
-        # An OPTIONS answered by the view gets the preflight headers too, as with
-        # django-cors-headers; asked as a plain GET preflight so nothing is refused.
-        preflight, request_method = True, "GET"
-    private_network = meta.get(META_REQUEST_PRIVATE_NETWORK) == "true"
-    return Question(
-        found.policy,
-        origin,
-        preflight,
-        request_method,
-        request_headers,
-        private_network,
-        found.enabled,
-        checker,
-        signal,
-        (policies.checker, request),  # what the ask functions below need
-    )
-
-
-def _signal_answer(request: HttpRequest) -> bool:
-    """Send check_request_enabled once for this request; any truthy answer is yes, a failure no."""
-    answer = getattr(request, _SIGNAL, None)
-    if answer is None:
-        answer = False
-        for receiver, result in signal_results(request):
-            if isinstance(result, Exception):
-                logger.error("check_request_enabled receiver %r raised %r", receiver, result)
-            elif result:
-                answer = True
-        setattr(request, _SIGNAL, answer)
-    return bool(answer)
-
-
-def _checker_answer(q: Question) -> bool:
-    """Ask the origin checker synchronously, once per request; a failing checker refuses."""
-    checker, request = q.context
-    try:
-        answer = bool(checker.check(q.origin, request))
-    except Exception:
-        logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
-        answer = False
-    setattr(request, _CHECKER, answer)
-    return answer
-
-
-async def _checker_answer_async(q: Question) -> bool:
-    """Ask the origin checker from the event loop, once per request; a failing checker refuses."""
-    checker, request = q.context
-    try:
-        answer = bool(await checker.acheck(q.origin, request))
-    except Exception:
-        logger.exception("crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused")
-        answer = False
-    setattr(request, _CHECKER, answer)
-    return answer
-
-
-def _signal_answer_for(q: Question) -> bool:
-    """Send check_request_enabled for the question's request (once per request)."""
-    return _signal_answer(q.context[1])
-
-
 def decision_for(request: HttpRequest) -> Decision:
     """The decision ``CorsMiddleware`` applied to a request it served (recorded on the request).
 
@@ -374,14 +297,14 @@ class CorsMiddleware:
         found, enabled, early = before_view(policies, request)
         if early is not None:
             if isinstance(early, Question):
-                early = resolve_decision(early, _checker_answer, _signal_answer_for)
+                early = resolve_decision(early, checker_answer, signal_answer_for)
             answer = answer_early(request, early)
             if answer is not None:
                 return answer
         response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
         pending = after_view(policies, request, found, enabled, early, response, None)
         if pending is not None:
-            decision = resolve_decision(pending, _checker_answer, _signal_answer_for)
+            decision = resolve_decision(pending, checker_answer, signal_answer_for)
             after_view(policies, request, found, enabled, None, response, decision)
         return response
 
@@ -390,14 +313,14 @@ class CorsMiddleware:
         found, enabled, early = before_view(policies, request)
         if early is not None:
             if isinstance(early, Question):
-                early = await aresolve_decision(early, _checker_answer_async, _signal_answer_for)
+                early = await aresolve_decision(early, checker_answer_async, signal_answer_for)
             answer = answer_early(request, early)
             if answer is not None:
                 return answer
         response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
         pending = after_view(policies, request, found, enabled, early, response, None)
         if pending is not None:
-            decision = await aresolve_decision(pending, _checker_answer_async, _signal_answer_for)
+            decision = await aresolve_decision(pending, checker_answer_async, signal_answer_for)
             after_view(policies, request, found, enabled, None, response, decision)
         return response
 
