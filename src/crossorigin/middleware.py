@@ -122,8 +122,12 @@ def before_view(policies: PolicySet, request: HttpRequest) -> Before:
     early = preflight or (policies.replaces_referer and META_ORIGIN in meta and request.is_secure())
     if early:
         found = select_for_request(request, policies, view=UNRESOLVED)
+    elif views_are_decorated():
+        # The URLconf matters only to find a view; kept so after_view can tell when a
+        # middleware below ours changed it.
+        found = select_policy(policies, request.path_info, urlconf=getattr(request, "urlconf", None), view=None)
     else:
-        found = select_policy(policies, request.path_info, urlconf=request.__dict__.get("urlconf"), view=None)
+        found = policies.every_path or select_policy(policies, request.path_info, view=None)
     # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
     enabled = found.enabled or (
         found.source != "exempt" and bool(check_request_enabled.receivers) and signal_answer(request)
@@ -178,7 +182,10 @@ def after_view(  # noqa: PLR0917  (positional: called on every request, keywords
     if result is None:
         if early is not None:
             restore_replaced_headers(request)
-        now = request.__dict__.get("_cors_enabled")
+        try:
+            now = request._cors_enabled  # type: ignore[attr-defined]
+        except AttributeError:
+            now = None
         # Changed by the view or a later middleware; deleted or None is decided as if untouched.
         changed = now is not enabled and now is not None
         origin = request.META.get(META_ORIGIN)
@@ -202,7 +209,7 @@ def after_view(  # noqa: PLR0917  (positional: called on every request, keywords
 
 def _with_served_view(policies: PolicySet, request: HttpRequest, before: Selection) -> Selection:
     """The selection with the view Django resolved and called, if any; reports a moved URLconf."""
-    urlconf = request.__dict__.get("urlconf")
+    urlconf = getattr(request, "urlconf", None)
     if urlconf != before.urlconf:
         # A middleware below ours set request.urlconf: preflights were selected without it.
         log_urlconf_moved(before.urlconf, urlconf)
@@ -264,8 +271,8 @@ def decision_for(request: HttpRequest) -> Decision:
     did not finish (not served by it, or the view raised).
     """
     try:
-        return request.__dict__[_DECISION]  # type: ignore[no-any-return]
-    except KeyError:
+        return getattr(request, _DECISION)  # type: ignore[no-any-return]
+    except AttributeError:
         raise LookupError("CorsMiddleware recorded no decision on this request") from None
 
 

@@ -87,7 +87,7 @@ def select_for_request(
     return select_policy(
         policies,
         request.path_info,
-        urlconf=request.__dict__.get("urlconf"),
+        urlconf=getattr(request, "urlconf", None),
         method=request.method or "GET",
         view=view,
     )
