@@ -528,7 +528,7 @@ def view_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     from crossorigin import decorators
 
     if request.param == "undecorated":
-        monkeypatch.setitem(decorators._registry, "used", False)
+        monkeypatch.setitem(decorators.DECORATED, "used", False)
     return str(request.param)
 
 

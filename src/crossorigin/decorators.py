@@ -29,12 +29,13 @@ VIEW_ATTRIBUTE: Final = "cors_policy_overrides"
 V = TypeVar("V")
 
 # Set once any view is decorated: until then a preflight never needs URL resolving.
-_registry = {"used": False}
+# A dict, so the middleware reads it with no function call on every request.
+DECORATED: Final = {"used": False}
 
 
 def views_are_decorated() -> bool:
     """True once any view carries @cors_policy or @cors_exempt."""
-    return _registry["used"]
+    return DECORATED["used"]
 
 
 def name_of(view: Any) -> str:
@@ -68,7 +69,7 @@ def _attach(view: V, overrides: ViewOverrides) -> V:
         setattr(wrapped, VIEW_ATTRIBUTE, overrides)
     else:
         raise TypeError(f"@cors_policy and @cors_exempt decorate views, not {type(view).__name__} objects.")
-    _registry["used"] = True
+    DECORATED["used"] = True
     register_view(overrides)
     return cast("V", wrapped)
 

@@ -54,7 +54,7 @@ from crossorigin.constants import (  # re-exported, as the incumbent did
     META_REQUEST_PRIVATE_NETWORK,
 )
 from crossorigin.csrf import replace_for_csrf, restore_replaced_headers  # public here too
-from crossorigin.decorators import views_are_decorated
+from crossorigin.decorators import DECORATED
 from crossorigin.headers import (  # public here too
     add_vary_origin,
     answer_preflight,
@@ -97,7 +97,7 @@ _logs: Final = logger.isEnabledFor
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
 
-# The decision applied, kept on the request for decision_for.
+# The decision applied, kept on the request (as request._crossorigin_decision) for decision_for.
 _DECISION: Final = "_crossorigin_decision"
 
 
@@ -122,11 +122,11 @@ def before_view(policies: PolicySet, request: HttpRequest) -> Before:
     early = preflight or (policies.replaces_referer and META_ORIGIN in meta and request.is_secure())
     if early:
         found = select_for_request(request, policies, view=UNRESOLVED)
-    elif views_are_decorated():
+    elif DECORATED["used"]:
         # The URLconf matters only to find a view; kept so after_view can tell when a
         # middleware below ours changed it.
         found = select_policy(policies, request.path_info, urlconf=getattr(request, "urlconf", None), view=None)
-    else:
+    else:  # the common case: one policy for every path, taken without a call
         found = policies.every_path or select_policy(policies, request.path_info, view=None)
     # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
     enabled = found.enabled or (
@@ -141,7 +141,7 @@ def before_view(policies: PolicySet, request: HttpRequest) -> Before:
         # scanners may not. django-cors-headers answers it (an empty 200) where CORS is
         # enabled rather than passing it to a view that may fail on it; so do we.
         return found, enabled, found.policy.no_origin if enabled else None
-    return found, enabled, decide_or_ask(policies, request, found, origin, preflight=preflight)
+    return found, enabled, decide_or_ask(policies, request, found, origin, preflight)
 
 
 def answer_early(request: HttpRequest, early: Decision) -> HttpResponseBase | None:
@@ -150,7 +150,7 @@ def answer_early(request: HttpRequest, early: Decision) -> HttpResponseBase | No
     if request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
         if not early.enabled:
             return None  # CORS is off for it: the view answers
-        setattr(request, _DECISION, early)
+        request._crossorigin_decision = early  # type: ignore[attr-defined]  # for decision_for
         if _logs(DEBUG):
             log_decision(early, meta.get(META_ORIGIN), request.path_info)
         return answer_preflight(early)
@@ -192,16 +192,16 @@ def after_view(  # noqa: PLR0917  (positional: called on every request, keywords
         if changed and not now:
             result = switched_off(found.policy)
         else:
-            if origin is not None and views_are_decorated():
+            if origin is not None and DECORATED["used"]:
                 found = _with_served_view(policies, request, found)
             if changed:
                 found = turned_on(policies, found)
-            decided = decide_or_ask(policies, request, found, origin, preflight=False)
+            decided = decide_or_ask(policies, request, found, origin, False)
             if isinstance(decided, Question):
                 return decided
             result = decided
     apply_decision(result, response)
-    setattr(request, _DECISION, result)
+    request._crossorigin_decision = result  # type: ignore[attr-defined]  # for decision_for
     if _logs(DEBUG):
         log_decision(result, request.META.get(META_ORIGIN), request.path_info)
     return None
@@ -226,8 +226,8 @@ def switched_off(policy: Policy) -> Decision:
     return Decision(Reason.REQUEST_DISABLED, policy.name, False, False)
 
 
-def decide_or_ask(
-    policies: PolicySet, request: HttpRequest, found: Selection, origin: str | None, *, preflight: bool
+def decide_or_ask(  # positional: called on every request, keywords cost more
+    policies: PolicySet, request: HttpRequest, found: Selection, origin: str | None, preflight: bool
 ) -> Decision | Question:
     """The decision for the request under ``found`` when the policy knows it, else the question for ``decide()``.
 
