@@ -209,11 +209,10 @@ def after_view(  # noqa: PLR0917  (positional: called on every request, keywords
 
 def _with_served_view(policies: PolicySet, request: HttpRequest, before: Selection) -> Selection:
     """The selection with the view Django resolved and called, if any; reports a moved URLconf."""
-    urlconf = getattr(request, "urlconf", None)
-    if urlconf != before.urlconf:
-        # A middleware below ours set request.urlconf: preflights were selected without it.
-        log_urlconf_moved(before.urlconf, urlconf)
     found = select_for_request(request, policies)
+    if found.urlconf != before.urlconf:
+        # A middleware below ours set request.urlconf: preflights were selected without it.
+        log_urlconf_moved(before.urlconf, found.urlconf)
     if found.view is not None:
         # A view's own policy turns CORS on (@cors_policy) or off (@cors_exempt)
         # whatever the path says, so request._cors_enabled follows it.
