@@ -86,6 +86,7 @@ __all__ = [
     "apply_decision",
     "decision_for",
     "preflight_response",
+    "record_decisions",
     "replace_for_csrf",
     "restore_replaced_headers",
     "vary_with_origin",
@@ -97,8 +98,12 @@ _logs: Final = logger.isEnabledFor
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
 
-# The decision applied, kept on the request (as request._crossorigin_decision) for decision_for.
+# The decision applied is kept on the request (request._crossorigin_decision) for
+# decision_for while RECORD["on"]: importing crossorigin.testing turns it on. Off, the
+# request pays nothing: one more attribute on a WSGIRequest costs about 1,500
+# instructions (docs/performance.md), a tenth of what the middleware costs.
 _DECISION: Final = "_crossorigin_decision"
+RECORD: Final = {"on": False}
 
 
 # -- the steps of the flow ----------------------------------------------------------------
@@ -150,7 +155,8 @@ def answer_early(request: HttpRequest, early: Decision) -> HttpResponseBase | No
     if request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
         if not early.enabled:
             return None  # CORS is off for it: the view answers
-        request._crossorigin_decision = early  # type: ignore[attr-defined]  # for decision_for
+        if RECORD["on"]:
+            request._crossorigin_decision = early  # type: ignore[attr-defined]
         if _logs(DEBUG):
             log_decision(early, meta.get(META_ORIGIN), request.path_info)
         return answer_preflight(early)
@@ -201,7 +207,8 @@ def after_view(  # noqa: PLR0917  (positional: called on every request, keywords
                 return decided
             result = decided
     apply_decision(result, response)
-    request._crossorigin_decision = result  # type: ignore[attr-defined]  # for decision_for
+    if RECORD["on"]:
+        request._crossorigin_decision = result  # type: ignore[attr-defined]
     if _logs(DEBUG):
         log_decision(result, request.META.get(META_ORIGIN), request.path_info)
     return None
@@ -263,16 +270,24 @@ def decide_or_ask(  # positional: called on every request, keywords cost more
 
 
 def decision_for(request: HttpRequest) -> Decision:
-    """The decision ``CorsMiddleware`` applied to a request it served (recorded on the request).
+    """The decision ``CorsMiddleware`` applied to a request it served, as it recorded it.
 
     For tests and tools: a preflight's is the one its answer got (or, if CORS was off
-    for it, the view's response). Raises ``LookupError`` for a request the middleware
-    did not finish (not served by it, or the view raised).
+    for it, the view's response). The middleware records decisions once
+    ``crossorigin.testing`` is imported (or ``record_decisions()`` is called). Raises
+    ``LookupError`` for a request it did not finish or served before recording began.
     """
     try:
         return getattr(request, _DECISION)  # type: ignore[no-any-return]
     except AttributeError:
-        raise LookupError("CorsMiddleware recorded no decision on this request") from None
+        raise LookupError(
+            "CorsMiddleware recorded no decision on this request (import crossorigin.testing before sending it)"
+        ) from None
+
+
+def record_decisions() -> None:
+    """Make the middleware keep each decision on its request, for ``decision_for``."""
+    RECORD["on"] = True
 
 
 # -- the middleware ----------------------------------------------------------------------
