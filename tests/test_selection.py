@@ -140,6 +140,20 @@ def test_decision_for_reads_what_the_middleware_applied() -> None:
         decision_for(RequestFactory().get("/"))
 
 
+def test_decisions_are_recorded_only_once_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    import crossorigin.middleware
+
+    monkeypatch.setitem(crossorigin.middleware.RECORD, "on", False)  # as in a server: nothing imported testing
+    with override_settings(**GLOBAL):
+        response = Client().get("/api/items/", headers={"origin": PARTNER})
+        assert response["Access-Control-Allow-Origin"] == PARTNER
+        with pytest.raises(LookupError):
+            decision_for(response.wsgi_request)
+        crossorigin.middleware.record_decisions()
+        response = Client().get("/api/items/", headers={"origin": PARTNER})
+        assert decision_for(response.wsgi_request).allowed
+
+
 @pytest.mark.registered_views
 def test_checks_see_a_view_routed_only_by_a_urlconf_they_cannot_find() -> None:
     # No URLconf the checks know routes to this view; the decorators registered it.
