@@ -123,19 +123,20 @@ def before_view(policies: PolicySet, request: HttpRequest) -> Before:
     selected with the view the path reaches, so they get the policy the view will.
     """
     meta = request.META
-    preflight = request.method == "OPTIONS" and META_REQUEST_METHOD in meta
+    method = request.method or "GET"
+    preflight = method == "OPTIONS" and META_REQUEST_METHOD in meta
     early = preflight or (policies.replaces_referer and META_ORIGIN in meta and request.is_secure())
     if early:
         found = select_for_request(request, policies, view=UNRESOLVED)
     elif DECORATED["used"]:
         # The URLconf matters only to find a view; kept so after_view can tell when a
         # middleware below ours changed it.
-        found = select_policy(policies, request.path_info, urlconf=getattr(request, "urlconf", None), view=None)
+        found = select_policy(policies, request.path_info, getattr(request, "urlconf", None), method, None)
     else:  # the common case: one policy for every path, taken without a call
-        found = policies.every_path or select_policy(policies, request.path_info, view=None)
+        found = policies.every_path or select_policy(policies, request.path_info, None, method, None)
     # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
     enabled = found.enabled or (
-        found.source != "exempt" and bool(check_request_enabled.receivers) and signal_answer(request)
+        bool(check_request_enabled.receivers) and found.source != "exempt" and signal_answer(request)
     )
     request._cors_enabled = enabled  # type: ignore[attr-defined]
     if not early:

@@ -46,7 +46,9 @@ UNRESOLVED: Final = _Unresolved.UNRESOLVED
 def select_policy(
     policies: PolicySet,
     path: str,
-    *,
+    # Not keyword-only, though callers should name them: the middleware passes them by
+    # position on every request, where a call with keywords costs about 1,000 more
+    # instructions (docs/performance.md).
     urlconf: str | None = None,
     method: str = "GET",
     view: ViewOverrides | Literal[_Unresolved.UNRESOLVED] | None = UNRESOLVED,
@@ -84,13 +86,7 @@ def select_for_request(
     if view is False:
         match = request.resolver_match
         view = None if match is None else view_overrides(match.func)
-    return select_policy(
-        policies,
-        request.path_info,
-        urlconf=getattr(request, "urlconf", None),
-        method=request.method or "GET",
-        view=view,
-    )
+    return select_policy(policies, request.path_info, getattr(request, "urlconf", None), request.method or "GET", view)
 
 
 def view_at(path: str, urlconf: str | None = None) -> ViewOverrides | None:
