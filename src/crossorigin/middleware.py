@@ -128,12 +128,14 @@ def before_view(policies: PolicySet, request: HttpRequest) -> Before:
     early = preflight or (policies.replaces_referer and META_ORIGIN in meta and request.is_secure())
     if early:
         found = select_for_request(request, policies, view=UNRESOLVED)
-    elif DECORATED["used"]:
+    else:
         # The URLconf matters only to find a view; kept so after_view can tell when a
-        # middleware below ours changed it.
-        found = select_policy(policies, request.path_info, getattr(request, "urlconf", None), method, None)
-    else:  # the common case: one policy for every path, taken without a call
-        found = policies.every_path or select_policy(policies, request.path_info, None, method, None)
+        # middleware below ours changed it. The common case (one policy for every path,
+        # no per-request URLconf) is taken without a call.
+        urlconf = getattr(request, "urlconf", None) if DECORATED["used"] else None
+        found = (urlconf is None and policies.every_path) or select_policy(
+            policies, request.path_info, urlconf, method, None
+        )
     # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
     enabled = found.enabled or (
         bool(check_request_enabled.receivers) and found.source != "exempt" and signal_answer(request)
