@@ -119,6 +119,25 @@ def scenarios() -> list[Scenario]:
             },
             preflight=True,
         ),
+        Scenario(
+            # The common JSON-API preflight: a JSON body with a bearer token.
+            "preflight, JSON API",
+            base,
+            method="OPTIONS",
+            meta={
+                "HTTP_ORIGIN": ALLOWED,
+                "HTTP_ACCESS_CONTROL_REQUEST_METHOD": "POST",
+                "HTTP_ACCESS_CONTROL_REQUEST_HEADERS": "content-type, authorization",
+            },
+            expected={
+                **allowed(ALLOWED),
+                "access-control-allow-headers": ALLOW_HEADERS,
+                "access-control-allow-methods": ALLOW_METHODS,
+                "access-control-max-age": "86400",
+                "content-length": "0",
+            },
+            preflight=True,
+        ),
     ]
     for n in (1, 10, 100, 1000, 10000):
         origins = [f"https://site{i}.example.org" for i in range(n)]

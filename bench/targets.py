@@ -8,14 +8,14 @@ from typing import Any
 from bench.variants import FLOOR, INCUMBENT, OURS
 
 # (scenario, the variant ours is compared with, the most ours may cost relative to it).
+# The 1.25x-of-the-floor targets are retired (issue 19): every scenario stays within
+# these fractions of django-cors-headers, and within +15% of the previous release.
 AGAINST: tuple[tuple[str, str, float], ...] = (
-    ("allowed origin", FLOOR, 1.25),
-    ("no Origin", FLOOR, 1.25),
-    ("preflight", FLOOR, 1.25),
-    ("allowed origin", INCUMBENT, 0.15),
+    ("allowed origin", INCUMBENT, 0.10),
     ("disallowed origin", INCUMBENT, 0.10),
-    ("preflight", INCUMBENT, 0.20),
-    ("no Origin", INCUMBENT, 0.20),
+    ("preflight", INCUMBENT, 0.10),
+    ("preflight, JSON API", INCUMBENT, 0.10),
+    ("no Origin", INCUMBENT, 0.16),
     ("1,000 exact origins", INCUMBENT, 0.005),
 )
 # (family, largest size, smallest size, the most the largest may cost relative to the smallest).

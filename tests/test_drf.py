@@ -14,6 +14,7 @@ import pytest
 from django.test import override_settings
 
 import crossorigin.middleware
+import crossorigin.selection
 from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
 from tests import policy_views as views
 from tests.conftest import Send
@@ -188,13 +189,13 @@ def test_a_drf_view_policy_beats_the_url_policy_and_inherits_from_it(send: Send)
 
 def test_drf_views_are_not_looked_up_without_an_origin(send: Send, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[object] = []
-    original = crossorigin.middleware.view_overrides
+    original = crossorigin.selection.view_overrides
 
     def counting(view: object) -> object:
         calls.append(view)
         return original(view)
 
-    monkeypatch.setattr(crossorigin.middleware, "view_overrides", counting)
+    monkeypatch.setattr(crossorigin.selection, "view_overrides", counting)
     for target in ("/drf/private/", "/drf/items/", "/drf/items/1/", "/drf/below/"):
         send("GET", target)
         send("OPTIONS", target)

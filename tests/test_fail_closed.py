@@ -104,6 +104,26 @@ def test_without_the_app_a_view_policy_with_an_error_is_closed_and_safe_ones_wor
     }
 
 
+STARTED = """
+import django
+django.setup()
+from django.core.wsgi import get_wsgi_application
+get_wsgi_application()  # what a WSGI server does at start-up, before any request
+print("{}")
+"""
+
+
+def test_without_the_app_a_view_policy_is_closed_and_logged_at_start_up(tmp_path: Path) -> None:
+    (tmp_path / "tiny_settings.py").write_text(textwrap.dedent(SETTINGS + 'CORS_ALLOWED_ORIGINS = ["https://partner.example"]\n'))
+    (tmp_path / "tiny_urls.py").write_text(textwrap.dedent(URLS))
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="tiny_settings", PYTHONPATH=f"{tmp_path}{os.pathsep}{ROOT}")
+    result = subprocess.run(
+        [sys.executable, "-c", STARTED], capture_output=True, text=True, env=env, cwd=tmp_path, check=True
+    )
+    assert "crossorigin.E020" in result.stderr
+    assert "wide_open" in result.stderr
+
+
 def test_without_the_app_a_silenced_error_keeps_the_policy(tmp_path: Path) -> None:
     answers, log = run_project(
         tmp_path,

@@ -272,11 +272,15 @@ def test_options_without_request_method_reaches_the_view(send: Send) -> None:
     assert cors_headers(send("OPTIONS", "/api/options/", {"origin": OTHER})) == {}
 
 
-def test_options_without_origin_reaches_the_view(send: Send) -> None:
-    # Fetch: a preflight always carries Origin; without it this is a plain OPTIONS.
+def test_origin_less_preflight_is_answered_on_an_enabled_path(send: Send, settings: SettingsWrapper) -> None:
+    # As django-cors-headers (tests/test_compat.py compares): an empty 200 with Vary.
     response = send("OPTIONS", "/api/options/", preflight_headers(None))
-    assert response.status_code == 204  # the view's answer; the middleware's is 200
+    assert response.status_code == 200
+    assert response["Content-Length"] == "0"
+    assert response["Vary"] == "origin"
     assert cors_headers(response) == {}
+    settings.CORS_URLS_REGEX = r"^/nothing/"
+    assert send("OPTIONS", "/api/options/", preflight_headers(None)).status_code == 204  # the view's answer
 
 
 def test_preflight_outside_cors_urls_regex_reaches_the_view(send: Send, settings: SettingsWrapper) -> None:
@@ -524,7 +528,7 @@ def view_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     from crossorigin import decorators
 
     if request.param == "undecorated":
-        monkeypatch.setitem(decorators._registry, "used", False)
+        monkeypatch.setitem(decorators.DECORATED, "used", False)
     return str(request.param)
 
 

@@ -17,7 +17,7 @@ from crossorigin import registry
 from crossorigin.checks import check_settings
 from crossorigin.policy import Decision, Reason
 from crossorigin.registry import PolicySet
-from crossorigin.report_only import ReportOnly, ReportWindow
+from crossorigin.report_only import ReportOnly, ReportWindow, for_policies
 from crossorigin.settings import read_settings
 from crossorigin.signals import report_only_differs
 from tests.conftest import Send, SettingsWrapper
@@ -62,7 +62,7 @@ def tightening(settings: SettingsWrapper) -> SettingsWrapper:
 
 def window(clock: Clock, max_reports: int = 1000) -> ReportWindow:
     """Swap the compiled report-only policy's window for one on a hand-moved clock."""
-    report_only = registry.current().report_only
+    report_only = for_policies(registry.current())
     assert report_only is not None
     report_only.window = ReportWindow(60.0, max_reports, clock)
     return report_only.window
@@ -73,7 +73,7 @@ def window(clock: Clock, max_reports: int = 1000) -> ReportWindow:
 
 def test_unset_compiles_nothing() -> None:
     assert read_settings(SimpleNamespace()).report_only is None
-    assert registry.current().report_only is None
+    assert for_policies(registry.current()) is None
 
 
 def test_the_dict_is_read_by_the_same_reader_as_whole_settings() -> None:
@@ -95,9 +95,9 @@ def test_the_dict_is_read_by_the_same_reader_as_whole_settings() -> None:
 
 def test_compiled_into_a_second_policy_set() -> None:
     policies = PolicySet(read_settings(SimpleNamespace(CORS_REPORT_ONLY={"CORS_ALLOWED_ORIGINS": [TRUSTED]})))
-    assert isinstance(policies.report_only, ReportOnly)
-    shadow = policies.report_only.policies
-    assert shadow.report_only is None
+    assert isinstance(for_policies(policies), ReportOnly)
+    shadow = for_policies(policies).policies
+    assert shadow.report_only_policies is None
     assert shadow.global_policy.exact_origins == {TRUSTED}
     assert policies.global_policy.exact_origins == frozenset()
 
@@ -107,9 +107,9 @@ def test_never_closed_even_when_no_check_runs() -> None:
     # the report-only one never reaches a response and is left as written.
     dangerous = {"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOW_CREDENTIALS": True}
     policies = PolicySet(read_settings(SimpleNamespace(**dangerous, CORS_REPORT_ONLY=dangerous)), enforce_checks=True)
-    assert policies.report_only is not None
+    assert for_policies(policies) is not None
     assert policies.global_policy.options.allow_all_origins is False  # closed
-    assert policies.report_only.policies.global_policy.options.allow_all_origins is True
+    assert for_policies(policies).policies.global_policy.options.allow_all_origins is True
 
 
 def test_check_findings_are_at_most_warnings_with_the_enforced_id(settings: SettingsWrapper) -> None:
@@ -150,7 +150,7 @@ def test_the_response_is_the_enforced_one_header_for_header(send: Send, settings
     without = send("GET", "/api/items/", {"origin": origin})
     settings.CORS_REPORT_ONLY = {"CORS_ALLOWED_ORIGINS": [TRUSTED], "CORS_ALLOW_CREDENTIALS": True}
     with_report_only = send("GET", "/api/items/", {"origin": origin})
-    assert registry.current().report_only is not None
+    assert for_policies(registry.current()) is not None
     assert sorted(with_report_only.items()) == sorted(without.items())
     assert with_report_only.content == without.content
     assert with_report_only.status_code == without.status_code

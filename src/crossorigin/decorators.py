@@ -21,7 +21,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.exceptions import ImproperlyConfigured
 
 from crossorigin.options import OVERRIDE_KEYS
-from crossorigin.registry import ViewOverrides, freeze
+from crossorigin.registry import ViewOverrides, freeze, register_view
 
 # The attribute that carries a view's overrides; functools.wraps copies it along.
 VIEW_ATTRIBUTE: Final = "cors_policy_overrides"
@@ -29,12 +29,13 @@ VIEW_ATTRIBUTE: Final = "cors_policy_overrides"
 V = TypeVar("V")
 
 # Set once any view is decorated: until then a preflight never needs URL resolving.
-_registry = {"used": False}
+# A dict, so the middleware reads it with no function call on every request.
+DECORATED: Final = {"used": False}
 
 
 def views_are_decorated() -> bool:
     """True once any view carries @cors_policy or @cors_exempt."""
-    return _registry["used"]
+    return DECORATED["used"]
 
 
 def name_of(view: Any) -> str:
@@ -70,7 +71,8 @@ def _attach(view: V, overrides: ViewOverrides) -> V:
         setattr(wrapped, VIEW_ATTRIBUTE, overrides)
     else:
         raise TypeError(f"@cors_policy and @cors_exempt decorate views, not {type(view).__name__} objects.")
-    _registry["used"] = True
+    DECORATED["used"] = True
+    register_view(overrides)
     return cast("V", wrapped)
 
 

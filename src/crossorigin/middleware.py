@@ -2,29 +2,28 @@
 
 Per request, in this order, each step a function of this module:
 
-1. **Route** (``before_view``). The policy for the path (``PolicySet.url_policy``) and
-   whether CORS applies to it; on a path outside every enabled one, a
-   ``check_request_enabled`` receiver may still turn it on. The answer goes on
-   ``request._cors_enabled``, as django-cors-headers sets it.
-2. **Before the view** (``before_view``, ``answer_early``), for requests with an Origin:
-   a preflight is answered here, before any view, authentication or redirect runs;
-   with ``CORS_REPLACE_HTTPS_REFERER`` an allowed secure request has its Origin and
-   Referer replaced for Django's CSRF check.
+1. **Select** (``before_view``). The policy for the request, from
+   ``crossorigin.selection.select_policy`` (the one place that picks a policy), and
+   whether CORS applies; outside the enabled paths a ``check_request_enabled`` receiver
+   may still turn it on. The answer goes on ``request._cors_enabled``, as
+   django-cors-headers sets it. A preflight (and, with ``CORS_REPLACE_HTTPS_REFERER``,
+   a secure request) is selected with its view looked up now, as Django will find it.
+2. **Before the view** (``before_view``, ``answer_early``): a preflight is answered
+   here, before any view, authentication or redirect runs; with
+   ``CORS_REPLACE_HTTPS_REFERER`` an allowed secure request has its Origin and Referer
+   replaced for Django's CSRF check.
 3. **The view** (``get_response``).
-4. **After the view** (``after_view``): the decision for the response, under
-   the view's own policy if Django resolved a decorated view (``request.resolver_match``),
-   unless the view or a later middleware turned ``request._cors_enabled`` off; then its
-   headers are set.
+4. **After the view** (``after_view``): selected again with the view Django resolved
+   (``request.resolver_match``), unless the view or a later middleware turned
+   ``request._cors_enabled`` off; the decision's headers are set and the decision is
+   recorded on the request (``decision_for`` reads it back for the test helpers).
 
-The middleware holds no matching logic. A decision ``decide()`` gave before comes from
-``Policy.remembered``; any other is ``decide()``'s. A step that needs the origin checker
-or the signal returns the pending ``Question`` instead of a decision, and the driver
-finishes it through ``crossorigin.resolution``: that, and awaiting the view, is all that
+The middleware holds no matching logic: ``decide_or_ask`` takes a decision the policy
+remembers, or returns the pending ``Question`` for ``decide()``, which the driver
+finishes through ``crossorigin.resolution``: that, and awaiting the view, is all that
 differs between ``__call__`` and ``__acall__`` (the async one asks an async checker on
 the event loop, with no thread hop). ``crossorigin.headers`` sets a decision's headers;
 ``crossorigin.csrf`` replaces and restores the headers of CORS_REPLACE_HTTPS_REFERER.
-There is no ``process_view`` hook, so Django calls nothing of ours between the
-middleware and the view.
 """
 
 from __future__ import annotations
@@ -37,9 +36,9 @@ from typing import Any, Final
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.urls import Resolver404, resolve
 
-from crossorigin import registry
+from crossorigin import registry, report_only
+from crossorigin.asking import checker_answer, checker_answer_async, question, signal_answer, signal_answer_for
 from crossorigin.constants import (  # re-exported, as the incumbent did
     ACCESS_CONTROL_ALLOW_CREDENTIALS,
     ACCESS_CONTROL_ALLOW_HEADERS,
@@ -55,7 +54,7 @@ from crossorigin.constants import (  # re-exported, as the incumbent did
     META_REQUEST_PRIVATE_NETWORK,
 )
 from crossorigin.csrf import replace_for_csrf, restore_replaced_headers  # public here too
-from crossorigin.decorators import view_overrides, views_are_decorated
+from crossorigin.decorators import DECORATED
 from crossorigin.headers import (  # public here too
     add_vary_origin,
     answer_preflight,
@@ -65,16 +64,11 @@ from crossorigin.headers import (  # public here too
 )
 from crossorigin.logs import log_decision
 from crossorigin.policy import Decision, Policy, Reason
-from crossorigin.registry import PolicySet, ViewOverrides
-from crossorigin.resolution import (
-    Question,
-    achecker_answer,
-    aresolve_decision,
-    checker_answer,
-    resolve_decision,
-    signal_results,
-)
+from crossorigin.registry import PolicySet, Selection
+from crossorigin.resolution import Question, aresolve_decision, resolve_decision
+from crossorigin.selection import UNRESOLVED, select_for_request, select_policy, turned_on
 from crossorigin.signals import check_request_enabled
+from crossorigin.urlconfs import log_urlconf_moved
 
 __all__ = [
     "ACCESS_CONTROL_ALLOW_CREDENTIALS",
@@ -92,6 +86,7 @@ __all__ = [
     "apply_decision",
     "decision_for",
     "preflight_response",
+    "record_decisions",
     "replace_for_csrf",
     "restore_replaced_headers",
     "vary_with_origin",
@@ -102,58 +97,59 @@ logger: Final = logging.getLogger("crossorigin")
 _logs: Final = logger.isEnabledFor
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
-# (URL policy index or -1, policy, CORS enabled by the path): PolicySet.url_policy's answer.
-Route = tuple[int, Policy, bool]
 
-# Per-request answers kept on the request, so each is asked at most once per request.
-_SIGNAL: Final = "_crossorigin_signal"
-_CHECKER: Final = "_crossorigin_checker"
+# The decision applied is kept on the request (request._crossorigin_decision) for
+# decision_for while RECORD["on"]: importing crossorigin.testing turns it on. Off, the
+# request pays nothing: one more attribute on a WSGIRequest costs about 1,500
+# instructions (docs/performance.md), a tenth of what the middleware costs.
+_DECISION: Final = "_crossorigin_decision"
+RECORD: Final = {"on": False}
 
 
 # -- the steps of the flow ----------------------------------------------------------------
 
-# What ``before_view`` hands on: the route, the value it gave request._cors_enabled, and
-# the decision made before the view (or the question it waits on; None when nothing was
-# decided early, as for most requests).
-Before = tuple[Route, bool, Decision | Question | None]
+# What ``before_view`` hands on: the selection, the value it gave request._cors_enabled,
+# and the decision made before the view (or the question it waits on; None when nothing
+# was decided early, as for most requests).
+Before = tuple[Selection, bool, Decision | Question | None]
 
 
 def before_view(policies: PolicySet, request: HttpRequest) -> Before:
-    """Steps 1 and 2: route the request, set ``request._cors_enabled``, and decide early when needed.
+    """Steps 1 and 2: select the policy, set ``request._cors_enabled``, and decide early when needed.
 
     A decision is needed before the view for a preflight (answered here, before any
     view, authentication or redirect runs) and, with ``CORS_REPLACE_HTTPS_REFERER``, for
-    a secure request whose headers may be replaced for Django's CSRF check.
+    a secure request whose headers may be replaced for Django's CSRF check. Those are
+    selected with the view the path reaches, so they get the policy the view will.
     """
-    found = policies.every_path or policies.url_policy(request.path_info)
-    # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
-    enabled = found[2] or (bool(check_request_enabled.receivers) and _signal_answer(request))
-    request._cors_enabled = enabled  # type: ignore[attr-defined]
-    method = request.method
-    if method != "OPTIONS" and not policies.replaces_referer:
-        return found, enabled, None
     meta = request.META
-    origin = meta.get(META_ORIGIN)
+    method = request.method or "GET"
     preflight = method == "OPTIONS" and META_REQUEST_METHOD in meta
-    if origin is None or not (preflight or (policies.replaces_referer and request.is_secure())):
-        return found, enabled, None
-    view = view_of_path(request) if views_are_decorated() else None
-    if view is not None:
-        # A view's own policy turns CORS on (@cors_policy) or off (@cors_exempt)
-        # whatever the path says, so request._cors_enabled follows it.
-        enabled = request._cors_enabled = not view.exempt  # type: ignore[attr-defined]
-    if preflight and view is None and found[2]:  # the common preflight, written out
-        early = found[1].remembered_preflight(
-            origin,
-            meta[META_REQUEST_METHOD],
-            meta.get(META_REQUEST_HEADERS),
-            meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
-        )
+    early = preflight or (policies.replaces_referer and META_ORIGIN in meta and request.is_secure())
+    if early:
+        found = select_for_request(request, policies, view=UNRESOLVED)
     else:
-        early = (remembered_preflight if preflight else remembered)(policies, request, origin, found, view)
-    if early is None:
-        return found, enabled, question(policies, request, origin, found, view, preflight=preflight)
-    return found, enabled, early
+        # The URLconf matters only to find a view; kept so after_view can tell when a
+        # middleware below ours changed it. The common case (one policy for every path,
+        # no per-request URLconf) is taken without a call.
+        urlconf = getattr(request, "urlconf", None) if DECORATED["used"] else None
+        found = (urlconf is None and policies.every_path) or select_policy(
+            policies, request.path_info, urlconf, method, None
+        )
+    # As django-cors-headers: outside the enabled paths a receiver may turn CORS on.
+    enabled = found.enabled or (
+        bool(check_request_enabled.receivers) and found.source != "exempt" and signal_answer(request)
+    )
+    request._cors_enabled = enabled  # type: ignore[attr-defined]
+    if not early:
+        return found, enabled, None
+    origin = meta.get(META_ORIGIN)
+    if origin is None:
+        # Only a preflight gets here. Browsers always send Origin; health checkers and
+        # scanners may not. django-cors-headers answers it (an empty 200) where CORS is
+        # enabled rather than passing it to a view that may fail on it; so do we.
+        return found, enabled, found.policy.no_origin if enabled else None
+    return found, enabled, decide_or_ask(policies, request, found, origin, preflight)
 
 
 def answer_early(request: HttpRequest, early: Decision) -> HttpResponseBase | None:
@@ -162,8 +158,10 @@ def answer_early(request: HttpRequest, early: Decision) -> HttpResponseBase | No
     if request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
         if not early.enabled:
             return None  # CORS is off for it: the view answers
+        if RECORD["on"]:
+            request._crossorigin_decision = early  # type: ignore[attr-defined]
         if _logs(DEBUG):
-            log_decision(early, meta[META_ORIGIN], request.path_info)
+            log_decision(early, meta.get(META_ORIGIN), request.path_info)
         return answer_preflight(early)
     if early.allowed:
         replace_for_csrf(request, meta[META_ORIGIN])
@@ -173,13 +171,13 @@ def answer_early(request: HttpRequest, early: Decision) -> HttpResponseBase | No
 def after_view(  # noqa: PLR0917  (positional: called on every request, keywords cost more)
     policies: PolicySet,
     request: HttpRequest,
-    found: Route,
+    found: Selection,
     enabled: bool,
     early: Decision | None,
     response: HttpResponseBase,
     resolved: Decision | None,
 ) -> Question | None:
-    """Step 4: pick the decision for the response, set its headers and log it.
+    """Step 4: select again with the view that ran, decide, set the headers, record and log.
 
     When the origin checker or the signal must be asked first, nothing is set and the
     pending question is returned; the driver resolves it and calls again with the
@@ -187,11 +185,10 @@ def after_view(  # noqa: PLR0917  (positional: called on every request, keywords
     ``request._cors_enabled``. As with django-cors-headers, a view or a later
     middleware that sets it to a false value gets no CORS headers (not even Vary), one
     that sets it to a true value gets them as on an enabled path, and one that deletes
-    it or sets it to None gets them as if it had not been touched. The common case is
-    written out: an enabled path, no view policy, and an answer the policy remembers.
+    it or sets it to None gets them as if it had not been touched.
     """
-    decision = resolved
-    if decision is None:
+    result = resolved
+    if result is None:
         if early is not None:
             restore_replaced_headers(request)
         try:
@@ -200,36 +197,39 @@ def after_view(  # noqa: PLR0917  (positional: called on every request, keywords
             now = None
         # Changed by the view or a later middleware; deleted or None is decided as if untouched.
         changed = now is not enabled and now is not None
-        if changed and now:
-            found = (found[0], found[1], True)
         origin = request.META.get(META_ORIGIN)
-        policy = found[1]
-        view = None
         if changed and not now:
-            decision = switched_off(policy)
-        elif origin is not None and views_are_decorated() and (view := view_served(request)) is not None:
-            # A view's own policy turns CORS on (@cors_policy) or off (@cors_exempt)
-            # whatever the path says, so request._cors_enabled follows it.
-            request._cors_enabled = not view.exempt  # type: ignore[attr-defined]
-            decision = remembered(policies, request, origin, found, view)
-        elif not found[2]:
-            decision = None if check_request_enabled.receivers else policy.disabled
-        elif origin is None:
-            decision = policy.no_origin
-        elif policy.private_network or request.method == "OPTIONS":
-            decision = remembered(policies, request, origin, found, view)
+            result = switched_off(found.policy)
         else:
-            decision = policy.remembered(origin)
-            if decision is policy.denied and check_request_enabled.receivers:
-                decision = None
-        if decision is None:
-            return question(policies, request, origin, found, view, preflight=False)
-    apply_decision(decision, response)
+            if origin is not None and DECORATED["used"]:
+                found = _with_served_view(policies, request, found)
+            if changed:
+                found = turned_on(policies, found)
+            decided = decide_or_ask(policies, request, found, origin, False)
+            if isinstance(decided, Question):
+                return decided
+            result = decided
+    apply_decision(result, response)
+    if RECORD["on"]:
+        request._crossorigin_decision = result  # type: ignore[attr-defined]
     if _logs(DEBUG):
-        log_decision(decision, request.META.get(META_ORIGIN), request.path_info)
-    if policies.report_only is not None:  # CORS_REPORT_ONLY: unset costs this one test
-        policies.report_only.compare(request, decision)
+        log_decision(result, request.META.get(META_ORIGIN), request.path_info)
+    if policies.report_only_policies is not None:  # CORS_REPORT_ONLY: unset costs this one test
+        report_only.compare(policies, request, result)
     return None
+
+
+def _with_served_view(policies: PolicySet, request: HttpRequest, before: Selection) -> Selection:
+    """The selection with the view Django resolved and called, if any; reports a moved URLconf."""
+    found = select_for_request(request, policies)
+    if found.urlconf != before.urlconf:
+        # A middleware below ours set request.urlconf: preflights were selected without it.
+        log_urlconf_moved(before.urlconf, found.urlconf)
+    if found.view is not None:
+        # A view's own policy turns CORS on (@cors_policy) or off (@cors_exempt)
+        # whatever the path says, so request._cors_enabled follows it.
+        request._cors_enabled = found.enabled  # type: ignore[attr-defined]
+    return found
 
 
 def switched_off(policy: Policy) -> Decision:
@@ -237,194 +237,62 @@ def switched_off(policy: Policy) -> Decision:
     return Decision(Reason.REQUEST_DISABLED, policy.name, False, False)
 
 
-def view_of_path(request: HttpRequest) -> ViewOverrides | None:
-    """Before the view: the overrides of the view the path maps to (resolved here, as for a preflight)."""
-    path = request.path_info
-    urlconf = getattr(request, "urlconf", None)
-    for candidate in (path, path + "/") if not path.endswith("/") else (path,):
-        try:
-            match = resolve(candidate, urlconf=urlconf)
-        except Resolver404:
-            continue
-        except Exception:  # a broken URLconf must not break the preflight
-            logger.exception("crossorigin: resolving %r for a preflight failed", path[:200])
-            return None
-        return view_overrides(match.func)
-    return None
+def decide_or_ask(  # positional: called on every request, keywords cost more
+    policies: PolicySet, request: HttpRequest, found: Selection, origin: str | None, preflight: bool
+) -> Decision | Question:
+    """The decision for the request under ``found`` when the policy knows it, else the question for ``decide()``.
 
-
-def view_served(request: HttpRequest) -> ViewOverrides | None:
-    """After the view: the overrides of the view Django resolved and called, if any."""
-    match = request.resolver_match
-    return None if match is None else view_overrides(match.func)
-
-
-def remembered(
-    policies: PolicySet, request: HttpRequest, origin: str | None, found: Route, view: ViewOverrides | None
-) -> Decision | None:
-    """The decision for an actual request when known without ``decide()``; None sends it there.
-
-    Known: an exempt view; a request without Origin on an enabled path; a path no one
-    enabled; an answer the policy remembers (a refusal only while no receiver could
-    overturn it). An OPTIONS request that reached the view always goes to ``decide()``.
+    Known without ``decide()``: an exempt view; a path no one enabled while no receiver
+    could enable it; a request without Origin on an enabled path; an answer the policy
+    remembers (a refusal only while no receiver could overturn it). An OPTIONS request
+    that reached the view always goes to ``decide()``.
     """
-    index, policy, enabled = found
-    if view is not None:
-        if view.exempt:
-            return policies.exempt
-        policy, enabled = policies.view_policy(index, policy, view), True
-    if not enabled:
-        return None if check_request_enabled.receivers else policy.disabled
-    if origin is None:
+    if found.source == "exempt":
+        return policies.exempt
+    policy = found.policy
+    meta = request.META
+    if not found.enabled:
+        if not check_request_enabled.receivers:
+            return policy.disabled
+    elif origin is None:
         return policy.no_origin
-    if request.method == "OPTIONS" or (
-        policy.private_network and request.META.get(META_REQUEST_PRIVATE_NETWORK) == "true"
+    elif preflight:
+        known = policy.remembered_preflight(
+            origin,
+            meta[META_REQUEST_METHOD],
+            meta.get(META_REQUEST_HEADERS),
+            meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
+        )
+        if known is not None:
+            return known
+    elif request.method != "OPTIONS" and not (
+        policy.private_network and meta.get(META_REQUEST_PRIVATE_NETWORK) == "true"
     ):
-        return None
-    decision = policy.remembered(origin)
-    if decision is policy.denied and check_request_enabled.receivers:
-        return None
-    return decision
-
-
-def remembered_preflight(
-    policies: PolicySet, request: HttpRequest, origin: str, found: Route, view: ViewOverrides | None
-) -> Decision | None:
-    """The decision for a preflight when the policy remembers it; None sends it to ``decide()``."""
-    index, policy, enabled = found
-    if view is not None:
-        if view.exempt:
-            return policies.exempt
-        policy, enabled = policies.view_policy(index, policy, view), True
-    meta = request.META
-    if not enabled:
-        return None
-    return policy.remembered_preflight(
-        origin,
-        meta[META_REQUEST_METHOD],
-        meta.get(META_REQUEST_HEADERS),
-        meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
-    )
-
-
-def question(
-    policies: PolicySet,
-    request: HttpRequest,
-    origin: str | None,
-    found: Route,
-    view: ViewOverrides | None,
-    *,
-    preflight: bool,
-) -> Question:
-    """What ``decide()`` is asked for this request, with the answers it already has."""
-    index, policy, enabled = found
-    if view is not None:  # an exempt view never gets here (remembered answers it)
-        policy, enabled = policies.view_policy(index, policy, view), True
-    meta = request.META
-    signal = getattr(request, _SIGNAL, None)
-    if signal is None and not check_request_enabled.receivers:
-        signal = False
-    checker = getattr(request, _CHECKER, None)
-    if checker is None and policies.checker is None:
-        checker = False
-    request_method = meta.get(META_REQUEST_METHOD) if preflight else None
-    request_headers = meta.get(META_REQUEST_HEADERS) if preflight else None
-    if not preflight and request.method == "OPTIONS":
-        # An OPTIONS answered by the view gets the preflight headers too, as with
-        # django-cors-headers; asked as a plain GET preflight so nothing is refused.
-        preflight, request_method = True, "GET"
-    private_network = meta.get(META_REQUEST_PRIVATE_NETWORK) == "true"
-    return Question(
-        policy,
-        origin,
-        preflight,
-        request_method,
-        request_headers,
-        private_network,
-        enabled,
-        checker,
-        signal,
-        (policies.checker, request),  # what the ask functions below need
-    )
-
-
-def _signal_answer(request: HttpRequest) -> bool:
-    """Send check_request_enabled once for this request; any truthy answer is yes, a failure no."""
-    answer = getattr(request, _SIGNAL, None)
-    if answer is None:
-        answer = False
-        for receiver, result in signal_results(request):
-            if isinstance(result, Exception):
-                logger.error("check_request_enabled receiver %r raised %r", receiver, result)
-            elif result:
-                answer = True
-        setattr(request, _SIGNAL, answer)
-    return bool(answer)
-
-
-def _checker_answer(q: Question) -> bool:
-    """Ask the origin checker synchronously, once per request; a failing checker refuses."""
-    checker, request = q.context
-    answer = checker_answer(checker, q.origin, request, q.policy)
-    setattr(request, _CHECKER, answer)
-    return answer
-
-
-async def _checker_answer_async(q: Question) -> bool:
-    """Ask the origin checker from the event loop, once per request; a failing checker refuses."""
-    checker, request = q.context
-    answer = await achecker_answer(checker, q.origin, request, q.policy)
-    setattr(request, _CHECKER, answer)
-    return answer
-
-
-def _signal_answer_for(q: Question) -> bool:
-    """Send check_request_enabled for the question's request (once per request)."""
-    return _signal_answer(q.context[1])
+        known = policy.remembered(origin)
+        if known is not None and (known is not policy.denied or not check_request_enabled.receivers):
+            return known
+    return question(policies, request, found, origin, preflight=preflight)
 
 
 def decision_for(request: HttpRequest) -> Decision:
-    """The decision the middleware made for a request it has served, by the same steps.
+    """The decision ``CorsMiddleware`` applied to a request it served, as it recorded it.
 
-    For tests and tools: answers the origin checker and the signal gave for this
-    request are reused, not asked again; a preflight's decision is the one its answer
-    (or, if CORS is off for it, the view's response) got; ``request._cors_enabled`` as
-    the view left it is honoured as ``after_view`` honours it. Changes nothing on the request.
+    For tests and tools: a preflight's is the one its answer got (or, if CORS was off
+    for it, the view's response). The middleware records decisions once
+    ``crossorigin.testing`` is imported (or ``record_decisions()`` is called). Raises
+    ``LookupError`` for a request it did not finish or served before recording began.
     """
-    policies = registry.current()
-    meta = request.META
-    origin = meta.get(META_ORIGIN)
-    found = policies.every_path or policies.url_policy(request.path_info)
-    if origin is not None and request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
-        view = view_of_path(request) if views_are_decorated() else None
-        decision = remembered_preflight(policies, request, origin, found, view) or resolve_decision(
-            question(policies, request, origin, found, view, preflight=True),
-            _checker_answer,
-            _signal_answer_for,
-        )
-        if decision.enabled:
-            return decision
-    view = view_served(request) if origin is not None and views_are_decorated() else None
-    decision = remembered(policies, request, origin, found, view) or resolve_decision(
-        question(policies, request, origin, found, view, preflight=False),
-        _checker_answer,
-        _signal_answer_for,
-    )
-    # The middleware leaves the flag as it set it unless the view or a later middleware
-    # changed it, so a flag that disagrees with the decision is such a change.
-    now = getattr(request, "_cors_enabled", None)
-    if now is None or bool(now) is decision.enabled:
-        return decision
-    if not now:
-        return switched_off(found[1])
-    if decision.reason is Reason.URL_NOT_ENABLED:
-        enabled_path = (found[0], found[1], True)
-        return remembered(policies, request, origin, enabled_path, view) or resolve_decision(
-            question(policies, request, origin, enabled_path, view, preflight=False),
-            _checker_answer,
-            _signal_answer_for,
-        )
-    return decision
+    try:
+        return getattr(request, _DECISION)  # type: ignore[no-any-return]
+    except AttributeError:
+        raise LookupError(
+            "CorsMiddleware recorded no decision on this request (import crossorigin.testing before sending it)"
+        ) from None
+
+
+def record_decisions() -> None:
+    """Make the middleware keep each decision on its request, for ``decision_for``."""
+    RECORD["on"] = True
 
 
 # -- the middleware ----------------------------------------------------------------------
@@ -441,6 +309,9 @@ class CorsMiddleware:
         self.async_mode = iscoroutinefunction(get_response)
         if self.async_mode:
             markcoroutinefunction(self)
+        # Django builds the middleware when the server starts: compile every policy now
+        # (each decorated view's included), so what fail-closed finds is logged at start-up.
+        registry.current()
 
     # The two drivers below are the same steps; they differ only where they must: the
     # async one awaits the view and asks an async origin checker from the event loop.
@@ -452,14 +323,14 @@ class CorsMiddleware:
         found, enabled, early = before_view(policies, request)
         if early is not None:
             if isinstance(early, Question):
-                early = resolve_decision(early, _checker_answer, _signal_answer_for)
+                early = resolve_decision(early, checker_answer, signal_answer_for)
             answer = answer_early(request, early)
             if answer is not None:
                 return answer
         response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
         pending = after_view(policies, request, found, enabled, early, response, None)
         if pending is not None:
-            decision = resolve_decision(pending, _checker_answer, _signal_answer_for)
+            decision = resolve_decision(pending, checker_answer, signal_answer_for)
             after_view(policies, request, found, enabled, None, response, decision)
         return response
 
@@ -468,14 +339,14 @@ class CorsMiddleware:
         found, enabled, early = before_view(policies, request)
         if early is not None:
             if isinstance(early, Question):
-                early = await aresolve_decision(early, _checker_answer_async, _signal_answer_for)
+                early = await aresolve_decision(early, checker_answer_async, signal_answer_for)
             answer = answer_early(request, early)
             if answer is not None:
                 return answer
         response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
         pending = after_view(policies, request, found, enabled, early, response, None)
         if pending is not None:
-            decision = await aresolve_decision(pending, _checker_answer_async, _signal_answer_for)
+            decision = await aresolve_decision(pending, checker_answer_async, signal_answer_for)
             after_view(policies, request, found, enabled, None, response, decision)
         return response
 

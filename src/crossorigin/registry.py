@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Literal
 
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
@@ -25,9 +25,6 @@ from crossorigin.options import PolicyOptions, linear_problem
 from crossorigin.policy import Decision, Memo, Policy, Reason
 from crossorigin.problems import Problem, error
 from crossorigin.settings import NEVER_MATCHING_PATTERN, CorsSettings, read_settings
-
-if TYPE_CHECKING:
-    from crossorigin.report_only import ReportOnly
 
 # Paths longer than this are routed again on every request rather than remembered, so
 # the memo of paths stays small (two generations of 2,048 paths of 512 characters).
@@ -47,6 +44,21 @@ class ViewOverrides:
         return dict(self.items)
 
 
+# Every view policy the decorators made, in order, so the checks and the compiled
+# policies (at start-up) compile and check each one, however its view is routed.
+_decorated: dict[ViewOverrides, None] = {}
+
+
+def register_view(overrides: ViewOverrides) -> None:
+    """Record a view policy made by @cors_policy or @cors_exempt."""
+    _decorated[overrides] = None
+
+
+def registered_views() -> tuple[ViewOverrides, ...]:
+    """The overrides of every view decorated in this process so far."""
+    return tuple(_decorated)
+
+
 def freeze(value: object) -> Hashable:
     """A hashable copy of an override value (lists become tuples)."""
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -54,6 +66,26 @@ def freeze(value: object) -> Hashable:
     if isinstance(value, dict):
         return tuple(sorted((str(k), freeze(v)) for k, v in value.items()))
     return value
+
+
+Source = Literal["global", "url", "view", "exempt"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Selection:
+    """The policy that applies to one request, and where it comes from.
+
+    Built here, once per URL policy and per (URL policy, view), because the compiled
+    policies own them; picked for a request only by ``crossorigin.selection``. Compared
+    and hashed by identity: equal selections are the same object.
+    """
+
+    policy: Policy
+    enabled: bool  # CORS applies by path or view, before any check_request_enabled receiver
+    source: Source
+    url_index: int  # the CORS_URL_POLICIES entry (-1: the global settings)
+    view: ViewOverrides | None = None
+    urlconf: str | None = None  # the URLconf the view was looked up in (None: ROOT_URLCONF)
 
 
 PathPattern = LinearPattern | NeverMatches
@@ -127,27 +159,42 @@ class PolicySet:
             url_policies.append((pattern, policy, overrides))
         self.url_policies = tuple(url_policies)
         self.problems: tuple[Problem, ...] = tuple(problems)
-        self._view_policies: dict[tuple[int, ViewOverrides], Policy] = {}
+        # One Selection per URL policy, and for the global settings with CORS on and off.
+        self._url_selections = tuple(
+            Selection(policy, True, "url", index) for index, (_p, policy, _o) in enumerate(url_policies)
+        )
+        self._global_on = Selection(self.global_policy, True, "global", -1)
+        self._global_off = Selection(self.global_policy, False, "global", -1)
+        self._view_selections: dict[tuple[int, ViewOverrides], Selection] = {}
+        self._routed: dict[tuple[Selection, str], Selection] = {}
         self._view_problems: dict[ViewOverrides, list[Problem]] = {}
         self._lock = threading.Lock()
         self.exempt = Decision(Reason.VIEW_EXEMPT, "view", False, False)
-        # The URL policy of every path, (-1, global policy, True), when neither
-        # CORS_URL_POLICIES nor CORS_URLS_REGEX tells paths apart; None otherwise.
-        self._paths: Memo[str, tuple[int, Policy, bool]] = Memo()
-        self.every_path: tuple[int, Policy, bool] | None = None
+        # The selection of every path when neither CORS_URL_POLICIES nor CORS_URLS_REGEX
+        # tells paths apart (the global policy, CORS on); None otherwise.
+        self._paths: Memo[str, Selection] = Memo()
+        self.every_path: Selection | None = None
         if not self.url_policies and self.urls_regex is None:
-            self.every_path = (-1, self.global_policy, True)
-        # CORS_REPORT_ONLY compiled by this same class; never closed by fail_closed (it
-        # never reaches a response). None when unset: the middleware's one test.
-        self.report_only: ReportOnly | None = None
+            self.every_path = self._global_on
+        # Every view policy the decorators registered, compiled now under every URL policy
+        # a request could pair it with, so a policy fail_closed closes is closed and
+        # logged at start-up rather than on its first request.
+        for view in registered_views():
+            for index in range(-1, len(self.url_policies)):
+                self.view_selection(self.url_selection_at(index), view)
+        # CORS_REPORT_ONLY, compiled by this same class; never closed by fail_closed (it never
+        # reaches a response). None when unset: the middleware's one test. The comparison
+        # lives above this module (crossorigin.report_only), which keeps its ReportOnly here.
+        self.report_only_policies: PolicySet | None = None
         if cors_settings.report_only is not None:
-            # Imported late: it imports the decorators, which import this module.
-            from crossorigin.report_only import ReportOnly
+            self.report_only_policies = PolicySet(cors_settings.report_only)
+        self.report_only: Any = None
 
-            self.report_only = ReportOnly(PolicySet(cors_settings.report_only))
+    # The building blocks of crossorigin.selection.select_policy, the one place that
+    # picks a policy for a request; nothing else calls them.
 
-    def url_policy(self, path: str) -> tuple[int, Policy, bool]:
-        """The URL policy for a path: (index or -1 for global, policy, CORS enabled).
+    def url_selection(self, path: str) -> Selection:
+        """The URL policy for a path (or the global one) and whether CORS is on for it.
 
         Path regexes run in RE2, whose every call costs microseconds, so a path's answer
         is remembered (bounded, forgetting paths no longer asked for; long paths are not
@@ -164,30 +211,53 @@ class PolicySet:
         """How many paths' URL policies are remembered now (for tests and diagnostics)."""
         return len(self._paths)
 
-    def _route(self, path: str) -> tuple[int, Policy, bool]:
-        for index, (pattern, policy, _overrides) in enumerate(self.url_policies):
+    def _route(self, path: str) -> Selection:
+        for index, (pattern, _policy, _overrides) in enumerate(self.url_policies):
             if pattern.match(path):
-                return index, policy, True
+                return self._url_selections[index]
         regex = self.urls_regex
-        return -1, self.global_policy, regex is None or regex.match(path) is not None
+        return self._global_on if regex is None or regex.match(path) is not None else self._global_off
 
-    def view_policy(self, index: int, base: Policy, view: ViewOverrides) -> Policy:
-        """The policy for a decorated view under URL policy ``index``; compiled once."""
+    def url_selection_at(self, index: int) -> Selection:
+        """The selection of URL policy ``index`` (-1: the global settings, CORS on)."""
+        return self._global_on if index < 0 else self._url_selections[index]
+
+    def view_selection(self, base: Selection, view: ViewOverrides) -> Selection:
+        """``view``'s own policy laid over ``base`` (exempt: CORS off); compiled once."""
+        index = base.url_index
         key = (index, view)
-        policy = self._view_policies.get(key)
-        if policy is None:
-            options, problems = self._view_options(index, view)
-            policy = Policy(options, f"view:{view.name}", self.checker is not None)
-            if self.enforce_checks:
-                fail_closed.log_errors(problems)
-                where = "" if index < 0 else f", under CORS_URL_POLICIES[{index}]"
-                label = f"@cors_policy on {view.name}{where}"
-                policy = fail_closed.guard(
-                    policy, fail_closed.scope_for("view", label, view.as_dict(), view.name), self.checker is not None
-                )
+        found = self._view_selections.get(key)
+        if found is None:
+            if view.exempt:
+                found = Selection(base.policy, False, "exempt", index, view)
+            else:
+                found = Selection(self._compile_view(index, view), True, "view", index, view)
             with self._lock:
-                self._view_policies[key] = policy
-                self._view_problems[view] = problems
+                self._view_selections[key] = found
+        return found
+
+    def routed_by(self, found: Selection, urlconf: str) -> Selection:
+        """``found`` as picked for a request routed by a per-request URLconf; one object per pair."""
+        key = (found, urlconf)
+        routed = self._routed.get(key)
+        if routed is None:
+            routed = Selection(found.policy, found.enabled, found.source, found.url_index, found.view, urlconf)
+            with self._lock:
+                self._routed[key] = routed
+        return routed
+
+    def _compile_view(self, index: int, view: ViewOverrides) -> Policy:
+        options, problems = self._view_options(index, view)
+        policy = Policy(options, f"view:{view.name}", self.checker is not None)
+        if self.enforce_checks:
+            fail_closed.log_errors(problems)
+            where = "" if index < 0 else f", under CORS_URL_POLICIES[{index}]"
+            label = f"@cors_policy on {view.name}{where}"
+            policy = fail_closed.guard(
+                policy, fail_closed.scope_for("view", label, view.as_dict(), view.name), self.checker is not None
+            )
+        with self._lock:
+            self._view_problems[view] = problems
         return policy
 
     def _view_options(self, index: int, view: ViewOverrides) -> tuple[PolicyOptions, list[Problem]]:
@@ -199,17 +269,6 @@ class PolicySet:
     def view_problems(self, view: ViewOverrides) -> list[Problem]:
         """What is wrong with a view's overrides (used by the system checks)."""
         return self._view_options(-1, view)[1]
-
-    def select(self, path: str, view: ViewOverrides | None) -> tuple[Policy, bool]:
-        """The policy for a request to ``path`` served by a view with ``view`` overrides.
-
-        Precedence: the view's overrides, over the first matching URL policy, over the
-        global settings. Returns the policy and whether CORS is enabled for the request.
-        """
-        index, policy, enabled = self.url_policy(path)
-        if view is None:
-            return policy, enabled
-        return self.view_policy(index, policy, view), True
 
 
 # The policies for the current settings once compiled; None before first use and after a

@@ -33,13 +33,14 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from crossorigin.constants import META_ORIGIN, META_REQUEST_PRIVATE_NETWORK
 from crossorigin.decorators import view_overrides, views_are_decorated
 from crossorigin.logs import LOGGED_VALUE_MAX_LENGTH, escape
-from crossorigin.policy import Decision, Policy, Reason, decide
+from crossorigin.policy import Decision, Reason, decide
+from crossorigin.selection import select_policy
 from crossorigin.signals import report_only_differs
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from crossorigin.registry import PolicySet, ViewOverrides
+    from crossorigin.registry import PolicySet, Selection, ViewOverrides
 
 logger: Final = logging.getLogger("crossorigin.report_only")
 
@@ -141,24 +142,18 @@ class ReportOnly:
         self.policies = policies
         self.window = window or ReportWindow()
 
-    def select(self, path: str, view: ViewOverrides | None) -> tuple[Policy, bool]:
-        """The report-only policy for a path and view, and whether CORS is enabled for it.
-
-        The one place the report-only policy is selected, so it can follow the enforced
-        selection when that changes.
-        """
-        policies = self.policies
-        if view is None and policies.every_path is not None:  # no path regex to run: the global policy
-            return policies.global_policy, True
-        return policies.select(path, view)
+    def selection(self, path: str, view: ViewOverrides | None) -> Selection:
+        """The report-only policy for a path and the view that served it: the one selection, as enforced."""
+        return select_policy(self.policies, path, None, "GET", view)
 
     def decision(
         self, path: str, view: ViewOverrides | None, origin: str, method: str | None, private_network: bool
     ) -> Decision:
         """The decision the report-only settings give a request (an actual one, as the middleware's)."""
-        if view is not None and view.exempt:
+        selected = self.selection(path, view)
+        if selected.source == "exempt":
             return self.policies.exempt
-        policy, enabled = self.select(path, view)
+        policy, enabled = selected.policy, selected.enabled
         # An OPTIONS that reached the view is decided as a GET preflight, as the middleware does.
         preflight = method == "OPTIONS"
         if enabled and not preflight and not private_network:
@@ -222,6 +217,35 @@ class ReportOnly:
             ):
                 if isinstance(result, Exception):
                     logger.error("report_only_differs receiver %r raised %r", receiver, result)
+
+
+_attach_lock: Final = threading.Lock()
+
+
+def for_policies(policies: PolicySet) -> ReportOnly | None:
+    """The ``ReportOnly`` of a compiled policy set (made on first use), or None when ``CORS_REPORT_ONLY`` is unset.
+
+    The registry compiles the report-only settings (``PolicySet.report_only_policies``)
+    but never imports this module, which sits above it; the window that rations the
+    reports lives as long as that policy set, so it is kept on it.
+    """
+    shadow = policies.report_only_policies
+    if shadow is None:
+        return None
+    found: ReportOnly | None = policies.report_only
+    if found is None:
+        with _attach_lock:
+            found = policies.report_only
+            if found is None:
+                found = policies.report_only = ReportOnly(shadow)
+    return found
+
+
+def compare(policies: PolicySet, request: HttpRequest, enforced: Decision) -> None:
+    """The middleware's one call: report ``request`` if the report-only policy would answer it differently."""
+    found = for_policies(policies)
+    if found is not None:
+        found.compare(request, enforced)
 
 
 def differs(enforced: Decision, shadow: Decision) -> bool:

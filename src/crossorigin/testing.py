@@ -36,7 +36,10 @@ from django.test import AsyncClient, Client
 from django.utils.module_loading import import_string
 
 from crossorigin import browser
-from crossorigin.middleware import CorsMiddleware, decision_for
+from crossorigin.middleware import CorsMiddleware, decision_for, record_decisions
+
+# The helpers explain a failure with the decision the middleware applied.
+record_decisions()
 
 __all__ = ["assert_cors_allowed", "assert_cors_denied", "cors_headers", "preflight", "request_headers_value"]
 

@@ -40,6 +40,7 @@ from crossorigin.checker import OriginChecker
 from crossorigin.origins import is_well_formed_request_origin
 from crossorigin.policy import Decision, Policy, Reason
 from crossorigin.resolution import Question, achecker_answer, aresolve_decision, checker_answer, resolve_decision
+from crossorigin.selection import select_policy
 
 # The public names (docs/api.md); everything else here is internal.
 __all__ = ["Handshake", "HandshakeReason", "Verdict", "acheck_handshake", "check_handshake"]
@@ -113,10 +114,11 @@ def handshake_from_scope(scope: Mapping[str, Any], cookies: bool) -> Handshake:
 def policy_for_socket(path: str) -> tuple[Policy, bool]:
     """The policy that covers a socket's path, and whether CORS is on for it.
 
-    The one place that picks it, so the selection function shared with HTTP replaces
-    this call alone. A socket has no view policy (``@cors_policy`` decorates views).
+    Picked by the one selection HTTP uses, with plain values from the ASGI scope. A
+    socket has no view policy (``@cors_policy`` decorates views, not consumers).
     """
-    return registry.current().select(path, None)
+    found = select_policy(registry.current(), path, None, "GET", None)
+    return found.policy, found.enabled
 
 
 def allowed_hosts() -> list[str]:

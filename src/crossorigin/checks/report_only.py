@@ -22,10 +22,9 @@ _OWN_IDS: Final = frozenset({"crossorigin.W071", "crossorigin.W072", "crossorigi
 
 def report_only_problems(policies: PolicySet, django_settings: Any) -> list[Problem]:
     """Every finding about the report-only policy, at most a Warning; none when it is unset."""
-    report_only = policies.report_only
-    if report_only is None:
+    shadow = policies.report_only_policies
+    if shadow is None:
         return []
-    shadow = report_only.policies
     enforced_findings = {(p.id, p.msg) for p in security_problems(policies, django_settings)}
     found = list(shadow.problems)
     # Findings about the site rather than the policy (middleware, cookies) come out the same.

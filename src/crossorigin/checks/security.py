@@ -27,6 +27,7 @@ from crossorigin.options import PolicyOptions
 from crossorigin.problems import Problem, warning
 from crossorigin.registry import PolicySet
 from crossorigin.security_rules import GLOBAL_SCOPE, Scope, policy_findings
+from crossorigin.selection import laid_over, select_policy
 
 
 def security_problems(policies: PolicySet, django_settings: Any) -> list[Problem]:
@@ -81,15 +82,14 @@ def security_problems(policies: PolicySet, django_settings: Any) -> list[Problem
 def effective_route_policies(policies: PolicySet) -> Iterator[tuple[Route, int, PolicyOptions]]:
     """Each decorated route with each URL policy (index, -1 for none) a request to it can get, merged.
 
-    The options come from ``PolicySet.view_policy``, the code the middleware runs.
+    The options come from ``crossorigin.selection``, the code the middleware runs.
     """
     for route in routes():
         view = route.overrides
         if view is None or view.exempt:
             continue
         for index in url_policy_indexes(policies, route):
-            base = policies.global_policy if index < 0 else policies.url_policies[index][1]
-            yield route, index, policies.view_policy(index, base, view).options
+            yield route, index, laid_over(policies, index, view).policy.options
 
 
 def url_policy_indexes(policies: PolicySet, route: Route) -> list[int]:
@@ -100,7 +100,8 @@ def url_policy_indexes(policies: PolicySet, route: Route) -> list[int]:
     pick, every URL policy whose fixed start could overlap the route's paths, and the
     global settings unless an earlier URL policy covers every path of the route.
     """
-    picked = policies.url_policy(route.sample_path)[0] if route.sample_path is not None else None
+    sample = route.sample_path
+    picked = None if sample is None else select_policy(policies, sample, urlconf=route.urlconf, view=None).url_index
     if route.literal and picked is not None:
         return [picked]
     found = [] if picked is None else [picked]

@@ -21,6 +21,7 @@ from crossorigin import registry
 from crossorigin.problems import Level, Problem, as_seen, is_silenced, warning
 from crossorigin.registry import PolicySet, ViewOverrides
 from crossorigin.settings import read_settings
+from crossorigin.urlconfs import setting_urlconf
 
 from .views import decorated_views
 
@@ -144,6 +145,15 @@ def middleware_problems(middleware: list[str]) -> list[Problem]:
                     f"Move '{CORS_MIDDLEWARE}' above '{entry}' in MIDDLEWARE.",
                 )
             )
+    for entry in setting_urlconf(middleware[position + 1 :]):
+        found.append(
+            warning(
+                66,
+                f"{entry} sets request.urlconf but is below {CORS_MIDDLEWARE}: preflights are answered before it "
+                "runs, so they get the policy of the view ROOT_URLCONF routes to, not of the one it routes to.",
+                f"Move '{entry}' above '{CORS_MIDDLEWARE}' in MIDDLEWARE.",
+            )
+        )
     cors_settings = registry.current().settings
     if cors_settings.replace_https_referer:
         found.append(

@@ -1,4 +1,9 @@
-"""The routes reachable from ROOT_URLCONF, with the view each serves and its CORS overrides.
+"""The routes requests can reach, with the view each serves and its CORS overrides.
+
+Found: ROOT_URLCONF and, with django-hosts, each host's URLconf. Not found: a URLconf
+that some other middleware sets per request (django-tenants' tenant URLconfs, a
+project's own routing); a decorated view routed only from one of those is still
+checked, from the registry the decorators fill, under every URL policy.
 
 The checks need to know which policy a request to each route gets, and that depends on
 the path (``CORS_URL_POLICIES`` are matched against it). A route is a pattern, not a
@@ -9,12 +14,12 @@ serves) and by the literal text every one of its paths starts with.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Final
 
 from crossorigin.decorators import VIEW_ATTRIBUTE, name_of, view_overrides
 from crossorigin.regex_lint import literal_prefix, sample_text
-from crossorigin.registry import ViewOverrides
+from crossorigin.registry import ViewOverrides, registered_views
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Route:
     literal: bool  # True when the route serves exactly one path (``prefix``)
     view: Any
     overrides: ViewOverrides | None
+    urlconf: str | None = None  # None: ROOT_URLCONF
 
     @property
     def view_name(self) -> str:
@@ -37,14 +43,47 @@ class Route:
 
 
 def routes() -> Iterator[Route]:
-    """Every route reachable from ROOT_URLCONF (nothing when the URLconf cannot be loaded)."""
-    try:
-        from django.urls import get_resolver
+    """Every route of every URLconf found, then each decorated view found on none of them."""
+    seen: set[ViewOverrides] = set()
+    for urlconf in urlconfs():
+        try:
+            from django.urls import get_resolver
 
-        patterns = list(get_resolver().url_patterns)
-    except Exception:  # Django's own URL checks report a broken URLconf.
-        return
-    yield from _walk(patterns, "/", "/", "/", True)
+            patterns = list(get_resolver(urlconf).url_patterns)
+        except Exception:  # Django's own URL checks report a broken URLconf.
+            continue
+        for route in _walk(patterns, "/", "/", "/", True):
+            if route.overrides is not None:
+                seen.add(route.overrides)
+            yield _in(route, urlconf)
+    for overrides in registered_views():
+        if overrides not in seen:
+            # Routed by a URLconf the checks cannot find: any path, so every URL policy.
+            yield Route(UNROUTED, None, "", False, None, overrides)
+
+
+# How a decorated view that no URLconf found routes to is named in messages.
+UNROUTED: Final = "<a URLconf the checks cannot find>"
+
+
+def _in(route: Route, urlconf: str | None) -> Route:
+    return route if urlconf is None else replace(route, urlconf=urlconf)
+
+
+def urlconfs() -> list[str | None]:
+    """ROOT_URLCONF (None), then each django-hosts host's URLconf when ROOT_HOSTCONF is set."""
+    from django.conf import settings
+
+    found: list[str | None] = [None]
+    if getattr(settings, "ROOT_HOSTCONF", None):
+        try:
+            from django_hosts.resolvers import get_host_patterns  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        except ImportError:
+            return found
+        for host in get_host_patterns():
+            if host.urlconf not in found and host.urlconf != settings.ROOT_URLCONF:
+                found.append(host.urlconf)
+    return found
 
 
 def _walk(entries: list[Any], route: str, sample: str | None, prefix: str, literal: bool) -> Iterator[Route]:
@@ -69,7 +108,7 @@ def _walk(entries: list[Any], route: str, sample: str | None, prefix: str, liter
 
 
 def decorated_views() -> Iterator[ViewOverrides]:
-    """The overrides of every decorated view reachable from ROOT_URLCONF."""
+    """The overrides of every decorated view: routed from a URLconf found, or registered by the decorators."""
     for route in routes():
         if route.overrides is not None:
             yield route.overrides

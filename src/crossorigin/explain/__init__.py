@@ -29,6 +29,7 @@ from crossorigin.explain.model import Explanation, Hint, RequestExplanation
 from crossorigin.explain.naming import describe_policy, view_name
 from crossorigin.explain.notes import (
     path_notes,
+    preflight_policy_note,
     report_only_notes,
     request_notes,
     settings_notes,
@@ -38,6 +39,7 @@ from crossorigin.explain.resolving import resolve_path
 from crossorigin.explain.responses import request_explanation
 from crossorigin.explain.serving import default_scheme, request_url
 from crossorigin.registry import ViewOverrides
+from crossorigin.selection import select_policy
 
 # The public names (docs/api.md); the others are imported from here by the command and
 # the tests, and are internal.
@@ -142,6 +144,12 @@ def explain(
             )
         )
     notes.extend(path_notes(path, resolved, middleware_list, problems, method))
+    if preflight_item is not None:
+        notes.append(
+            preflight_policy_note(
+                select_policy(policies, path, view=preflight_view), select_policy(policies, path, view=actual_view)
+            )
+        )
     notes.extend(asked_notes)
     notes.extend(settings_notes(policies, view))
     notes.extend(request_notes(method, credentials, match, middleware_list, actual_item))

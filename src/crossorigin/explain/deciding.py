@@ -18,6 +18,7 @@ from crossorigin.explain.query import Query
 from crossorigin.policy import Decision, Policy
 from crossorigin.registry import PolicySet, ViewOverrides
 from crossorigin.resolution import Question, receiver_name, resolve_decision, signal_results
+from crossorigin.selection import select_policy
 from crossorigin.signals import check_request_enabled
 
 
@@ -34,7 +35,8 @@ def decide(q: Query, view: ViewOverrides | None, asked: Asked, *, preflight: boo
     policies = q.policies
     if view is not None and view.exempt:
         return policies.exempt
-    policy, enabled = policies.select(q.path, view)
+    found = select_policy(policies, q.path, view=view)
+    policy, enabled = found.policy, found.enabled
     question = Question(
         policy,
         q.origin,

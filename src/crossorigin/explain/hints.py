@@ -20,6 +20,7 @@ from crossorigin.explain.query import Query
 from crossorigin.origins import is_well_formed_request_origin
 from crossorigin.policy import Policy, Reason
 from crossorigin.registry import PolicySet, ViewOverrides
+from crossorigin.selection import select_policy
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ _DIFFERENCE_ADVICE: Final = {
 def near_miss_hints(q: Query, view: ViewOverrides | None, items: Sequence[RequestExplanation]) -> list[Hint]:
     """Hints for what probably went wrong, from the decisions and the policy's configuration."""
     policies, path, origin, method = q.policies, q.path, q.origin, q.method
-    policy = policies.select(path, view)[0]
+    policy = select_policy(policies, path, view=view).policy
     hints: list[Hint] = []
     reasons = {item.decision.reason for item in items}
     if Reason.URL_NOT_ENABLED in reasons:

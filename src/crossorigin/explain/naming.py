@@ -18,6 +18,7 @@ from django.urls import ResolverMatch
 from crossorigin.decorators import name_of
 from crossorigin.policy import REASON_SENTENCES, Decision
 from crossorigin.registry import PolicySet, ViewOverrides
+from crossorigin.selection import select_policy
 
 
 def view_name(match: ResolverMatch | None) -> str | None:
@@ -27,7 +28,7 @@ def view_name(match: ResolverMatch | None) -> str | None:
 
 def describe_policy(policies: PolicySet, path: str, view: ViewOverrides | None) -> str:
     """Where the policy for a request comes from, in the words of the settings."""
-    index, _policy, _enabled = policies.url_policy(path)
+    index = select_policy(policies, path, view=None).url_index
     base = "the global CORS_* settings" if index < 0 else url_policy_name(policies, index)
     if view is None:
         return base
@@ -49,7 +50,7 @@ def setting_name(policies: PolicySet, path: str, view: ViewOverrides | None, key
     """How to name one option of the policy that applies, for a hint ('CORS_ALLOW_HEADERS'...)."""
     if view is not None:
         return f"{key}= in @cors_policy on {view.name}"
-    index, _policy, _enabled = policies.url_policy(path)
+    index = select_policy(policies, path, view=None).url_index
     if index >= 0:
         return f"{key!r} in CORS_URL_POLICIES[{index}]"
     return "CORS_" + key.upper()
@@ -68,7 +69,7 @@ def option_source(policies: PolicySet, path: str, view: ViewOverrides | None, ke
             value = overrides[key]
             shown = repr(value) if isinstance(value, (bool, int)) else "..."
             return f"@cors_policy({key}={shown}) on {view.name}"
-    index, _policy, _enabled = policies.url_policy(path)
+    index = select_policy(policies, path, view=None).url_index
     if index >= 0 and key in policies.url_policies[index][2]:
         return f"CORS_URL_POLICIES[{index}][{key!r}]"
     return "CORS_" + key.upper()

@@ -19,8 +19,8 @@ from crossorigin.explain.model import RequestExplanation
 from crossorigin.explain.resolving import Resolved
 from crossorigin.policy import Decision
 from crossorigin.problems import Level, Problem
-from crossorigin.registry import PolicySet, ViewOverrides
-from crossorigin.report_only import differs
+from crossorigin.registry import PolicySet, Selection, ViewOverrides
+from crossorigin.report_only import differs, for_policies
 
 COMMON_MIDDLEWARE: Final = "django.middleware.common.CommonMiddleware"
 # The methods CommonMiddleware refuses to redirect under DEBUG, as their body would be lost.
@@ -94,7 +94,7 @@ def report_only_notes(
     policies: PolicySet, path: str, view: ViewOverrides | None, origin: str, method: str, *, enforced: Decision
 ) -> list[str]:
     """The request's decision under CORS_REPORT_ONLY beside the enforced one; nothing when it is unset."""
-    report_only = policies.report_only
+    report_only = for_policies(policies)
     if report_only is None:
         return []
     shadow = report_only.decision(path, view, origin, method, False)
@@ -111,3 +111,14 @@ def report_only_notes(
         f"Report-only (CORS_REPORT_ONLY): policy {shadow.policy} would {verdict} the request "
         f"({shadow.reason}: {shadow.reason.sentence}); {outcome}."
     ]
+
+
+def preflight_policy_note(answered: Selection, actual: Selection) -> str:
+    """Which policy answered the preflight, and whether the actual request gets the same one."""
+    if answered.policy is actual.policy:
+        return f"The preflight is answered under the {answered.policy.name} policy, the one the actual request gets."
+    return (
+        f"The preflight is answered under the {answered.policy.name} policy, but the actual request gets the "
+        f"{actual.policy.name} policy: the path reaches a view only once APPEND_SLASH adds its slash, and "
+        "the redirect the actual request gets is not the view. Request the path with its slash."
+    )

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import Resolver404, ResolverMatch, resolve
+from django.urls import ResolverMatch
+
+from crossorigin.selection import resolved_match
 
 
 @dataclass(frozen=True)
@@ -33,14 +35,7 @@ class Resolved:
 
 
 def resolve_path(path: str) -> Resolved:
-    """Resolve ``path`` with Django's resolver, then with a trailing slash as a fallback."""
-    match = _resolve(path)
-    slash = _resolve(path + "/") if match is None and not path.endswith("/") else None
+    """Resolve ``path`` as the middleware does (``crossorigin.selection``): exactly, then with a slash."""
+    match = resolved_match(path, exact=True)
+    slash = resolved_match(path + "/", exact=True) if match is None and not path.endswith("/") else None
     return Resolved(match, slash)
-
-
-def _resolve(path: str) -> ResolverMatch | None:
-    try:
-        return resolve(path)
-    except Resolver404:
-        return None

@@ -15,6 +15,7 @@ from crossorigin.explain.naming import raw, url_policy_name
 from crossorigin.explain.query import Query
 from crossorigin.policy import Decision, Policy, Reason
 from crossorigin.registry import ViewOverrides
+from crossorigin.selection import select_policy
 
 
 def decision_steps(
@@ -27,12 +28,13 @@ def decision_steps(
     if view is not None and view.exempt:
         steps.append(Step("url-enabled", False, f"The view {view.name} is @cors_exempt: CORS is off for it."))
         return steps
-    policy, enabled = policies.select(path, view)
+    found = select_policy(policies, path, view=view)
+    policy, enabled = found.policy, found.enabled
     signal_steps = [s for s in asked.steps if s.check == "signal"]
     if view is not None:
         steps.append(Step("url-enabled", True, "CORS is on: the view has its own policy (@cors_policy)."))
     elif enabled:
-        index, _p, _e = policies.url_policy(path)
+        index = select_policy(policies, path, view=None).url_index
         if index >= 0:
             detail = f"CORS is on: {url_policy_name(policies, index)} matches the path."
         elif policies.urls_regex is None:
