@@ -39,9 +39,9 @@ from django.http import HttpRequest, HttpResponse  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-from crossorigin.linear_regex import TOTAL_PROGRAM_BUDGET, compile_linear  # noqa: E402
+from crossorigin._core.linear_regex import TOTAL_PROGRAM_BUDGET, compile_linear  # noqa: E402
+from crossorigin._core.origins import ORIGIN_MAX_LENGTH  # noqa: E402
 from crossorigin.middleware import CorsMiddleware  # noqa: E402
-from crossorigin.origins import ORIGIN_MAX_LENGTH  # noqa: E402
 
 ORIGIN_PATTERN = r"^https://([a-z0-9]+-?)+\.example\.com$"
 PATH_PATTERN = r"^/api/([a-z0-9]+/?)+$"

@@ -16,10 +16,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from crossorigin._explain.query import parse_headers
 from crossorigin.decorators import cors_policy
 from crossorigin.explain import ExplainArgumentError
 from crossorigin.explain import explain as explain_request
-from crossorigin.explain.query import parse_headers
 from demo.models import Note
 
 

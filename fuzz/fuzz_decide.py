@@ -16,9 +16,9 @@ import _common  # noqa: F401  (sets sys.path)
 import atheris
 
 with atheris.instrument_imports(include=["crossorigin"]):
-    from crossorigin.options import PolicyOptions
-    from crossorigin.origins import is_well_formed_request_origin, parse_origin
-    from crossorigin.policy import Policy, decide
+    from crossorigin._core.options import PolicyOptions
+    from crossorigin._core.origins import is_well_formed_request_origin, parse_origin
+    from crossorigin._core.policy import Policy, decide
 
 ORIGINS = tuple(parse_origin(o) for o in ("https://example.com", "https://*.example.org", "http://localhost:*", "null"))
 REGEXES = (re.compile(r"^https://[a-z0-9-]+\.example\.net$"),)

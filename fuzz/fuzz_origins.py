@@ -17,7 +17,7 @@ import _common  # noqa: F401  (sets sys.path)
 import atheris
 
 with atheris.instrument_imports(include=["crossorigin"]):
-    from crossorigin.origins import (
+    from crossorigin._core.origins import (
         SPECIAL_ORIGINS,
         OriginError,
         RegexMatcher,

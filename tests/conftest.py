@@ -10,7 +10,8 @@ from asgiref.sync import async_to_sync
 from django.http.response import HttpResponseBase
 from django.test import AsyncClient, Client
 
-from crossorigin import registry, testing
+from crossorigin import testing
+from crossorigin._config import registry
 
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings as SettingsWrapper

@@ -42,7 +42,7 @@ def rss_kib() -> dict[str, int]:
 
 def origin(kind: str, n: int) -> str:
     """A distinct origin of exactly ORIGIN_MAX_LENGTH characters (a 253-character host)."""
-    from crossorigin.origins import ORIGIN_MAX_LENGTH
+    from crossorigin._core.origins import ORIGIN_MAX_LENGTH
 
     first = f"{kind}{n:010d}"
     host = ".".join([first, "b" * 63, "c" * 63, "d" * 63, "e" * (253 - len(first) - 3 - 189)])
@@ -65,8 +65,8 @@ def main(per_policy: int) -> dict[str, Any]:
     django.setup()
     from django.test import RequestFactory
 
+    from crossorigin._core.policy import PROCESS_MEMO_BUDGET
     from crossorigin.middleware import CorsMiddleware
-    from crossorigin.policy import PROCESS_MEMO_BUDGET
 
     middleware = CorsMiddleware(view)
     factory = RequestFactory()

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.core.checks import INFO, WARNING, run_checks
 
-from crossorigin.checks.site import settings_module_problems
-from crossorigin.checks.typos import edit_distance, modern_name, near_miss
+from crossorigin._checks.site import settings_module_problems
+from crossorigin._checks.typos import edit_distance, modern_name, near_miss
 from tests.conftest import SettingsWrapper
 
 

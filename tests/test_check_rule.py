@@ -21,8 +21,8 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path
 
-from crossorigin import problems
-from crossorigin.problems import Level, Problem, info, warning
+from crossorigin._core import problems
+from crossorigin._core.problems import Level, Problem, info, warning
 from tests.conftest import SettingsWrapper
 
 
@@ -382,7 +382,8 @@ def test_importing_the_checks_registers_nothing() -> None:
 def test_the_app_registers_each_check_once() -> None:
     from django.core.checks import registry
 
-    from crossorigin.checks import check_middleware, check_middleware_subclasses, check_settings
+    from crossorigin._checks import check_middleware, check_middleware_subclasses
+    from crossorigin.checks import check_settings
 
     every = registry.registry.get_checks()
     assert [c for c in every if c in (check_settings, check_middleware, check_middleware_subclasses)].__len__() == 3

@@ -19,8 +19,8 @@ import pytest
 from django.http import HttpRequest
 from django.test import AsyncClient, override_settings
 
-from crossorigin import registry
-from crossorigin.checker import OriginChecker, is_async_callable, request_host
+from crossorigin._config import registry
+from crossorigin._config.checker import OriginChecker, is_async_callable, request_host
 from crossorigin.checks import check_settings
 from crossorigin.testing import preflight
 from tests.conftest import Send
@@ -161,7 +161,9 @@ def test_not_asked_when_the_static_settings_allow(send: Send, origin: str) -> No
 
 
 @override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.sync_checker")
-@pytest.mark.parametrize("origin", ["https://tenant.example]", "https://a b.example", "x" * 600, "https://tenant.example/"])
+@pytest.mark.parametrize(
+    "origin", ["https://tenant.example]", "https://a b.example", "x" * 600, "https://tenant.example/"]
+)
 def test_not_asked_for_a_malformed_origin(send: Send, origin: str) -> None:
     assert refused(send("GET", "/api/items/", {"origin": origin})) is None
     assert CALLS == []
@@ -499,7 +501,9 @@ def test_a_valid_checker_has_no_findings() -> None:
         assert [m for m in check_settings() if m.id in ("crossorigin.E016", "crossorigin.E017")] == []
 
 
-@override_settings(CORS_ORIGIN_CHECKER=f"{HERE}.sync_checker", CORS_URL_POLICIES=[(r"^/public/", {"allowed_origins": []})])
+@override_settings(
+    CORS_ORIGIN_CHECKER=f"{HERE}.sync_checker", CORS_URL_POLICIES=[(r"^/public/", {"allowed_origins": []})]
+)
 def test_the_checker_adds_to_url_and_view_policies_too(send: Send) -> None:
     # tests.views.PolicyClassView allows only https://class.example; the URL policy none.
     assert allowed(send("GET", "/class/", {"origin": TRUSTED}), TRUSTED) == TRUSTED

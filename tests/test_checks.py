@@ -1,6 +1,6 @@
 """System checks, run the way a user runs them: ``run_checks()`` and ``manage.py check``.
 
-Security findings (``crossorigin.checks.security``) are tested with the security work; here
+Security findings (``crossorigin._checks.security``) are tested with the security work; here
 each test looks only at the ids it is about, so those findings never get in the way.
 This module is also a URLconf (``urlpatterns`` below) for the per-view checks.
 """
@@ -18,7 +18,7 @@ from django.core.management.base import SystemCheckError
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from crossorigin.checks import ANSWERING_MIDDLEWARE, middleware_problems
+from crossorigin._checks import ANSWERING_MIDDLEWARE, middleware_problems
 from crossorigin.decorators import cors_policy
 from crossorigin.middleware import CorsMiddleware
 from tests.conftest import SettingsWrapper
@@ -77,7 +77,10 @@ def test_string_instead_of_a_list_is_one_error(settings: SettingsWrapper) -> Non
     assert len(found) == 1
     assert isinstance(found[0], Error)
     assert "CORS_ALLOWED_ORIGINS" in found[0].msg
-    assert found[0].hint == "Write CORS_ALLOWED_ORIGINS = ['https://example.com'] (a string is read one character at a time)."
+    assert (
+        found[0].hint
+        == "Write CORS_ALLOWED_ORIGINS = ['https://example.com'] (a string is read one character at a time)."
+    )
     # Nothing reported character by character.
     assert not [m for m in ours() if "'h'" in m.msg or "'/'" in m.msg]
 
@@ -248,7 +251,12 @@ def test_named_examples_are_covered() -> None:
 
 
 def test_each_middleware_above_is_named(settings: SettingsWrapper) -> None:
-    settings.MIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware", COMMON, "django.middleware.gzip.GZipMiddleware", CORS]
+    settings.MIDDLEWARE = [
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        COMMON,
+        "django.middleware.gzip.GZipMiddleware",
+        CORS,
+    ]
     assert len(with_id("crossorigin.W045")) == 3
 
 

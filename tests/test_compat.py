@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client, override_settings
 
-from crossorigin import registry
+from crossorigin._config import registry
 from tests.conftest import cors_headers, preflight_headers
 
 THEIRS = "corsheaders.middleware.CorsMiddleware"
@@ -57,7 +57,10 @@ STRANGER = "https://stranger.example"
 
 SCENARIOS: dict[str, dict[str, Any]] = {
     "allowed list": {"CORS_ALLOWED_ORIGINS": [A, B]},
-    "regexes": {"CORS_ALLOWED_ORIGINS": [], "CORS_ALLOWED_ORIGIN_REGEXES": [r"^https://\w+\.example\.com$", re.compile(r"^http://localhost:\d+$")]},
+    "regexes": {
+        "CORS_ALLOWED_ORIGINS": [],
+        "CORS_ALLOWED_ORIGIN_REGEXES": [r"^https://\w+\.example\.com$", re.compile(r"^http://localhost:\d+$")],
+    },
     "allow all": {"CORS_ALLOW_ALL_ORIGINS": True},
     "allow all with credentials": {"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOW_CREDENTIALS": True},
     "credentials": {"CORS_ALLOWED_ORIGINS": [A], "CORS_ALLOW_CREDENTIALS": True},
@@ -171,7 +174,9 @@ def test_origin_less_preflight_is_answered_as_the_incumbent_answers_it(overrides
 def test_malformed_origins_are_refused_even_when_all_are_allowed(origin: str) -> None:
     # The incumbent sends '*' (allow all) or echoes anything urlsplit() accepts; a
     # malformed Origin is never a browser's, so we send no CORS header for it.
-    theirs, ours = both({"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOW_CREDENTIALS": True}, "GET", "/api/items/", {"origin": origin})
+    theirs, ours = both(
+        {"CORS_ALLOW_ALL_ORIGINS": True, "CORS_ALLOW_CREDENTIALS": True}, "GET", "/api/items/", {"origin": origin}
+    )
     assert theirs.cors["access-control-allow-origin"] == origin
     assert ours.cors == {}
     assert theirs.vary == ours.vary == "origin"
@@ -204,7 +209,9 @@ def test_settings_are_read_in_normal_form(written: str, sent: str) -> None:
 def test_credentials_given_as_the_string_false() -> None:
     # django-dcors wrote CORS_ALLOW_CREDENTIALS = "false"; the incumbent reads any
     # non-empty string as True and sends credentials. We honour the dcors meaning.
-    theirs, ours = both({"CORS_ALLOWED_ORIGINS": [A], "CORS_ALLOW_CREDENTIALS": "false"}, "GET", "/api/items/", {"origin": A})
+    theirs, ours = both(
+        {"CORS_ALLOWED_ORIGINS": [A], "CORS_ALLOW_CREDENTIALS": "false"}, "GET", "/api/items/", {"origin": A}
+    )
     assert theirs.cors["access-control-allow-credentials"] == "true"
     assert "access-control-allow-credentials" not in ours.cors
 
@@ -226,13 +233,13 @@ def test_defaults_equal_the_incumbents() -> None:
 def test_header_constants_equal_the_incumbents() -> None:
     import corsheaders.middleware
 
-    import crossorigin.constants
+    import crossorigin._core.constants
     import crossorigin.middleware
 
     names = [n for n in dir(corsheaders.middleware) if n.startswith("ACCESS_CONTROL_")]
     assert len(names) >= 8
     for name in names:
-        assert getattr(crossorigin.constants, name) == getattr(corsheaders.middleware, name)
+        assert getattr(crossorigin._core.constants, name) == getattr(corsheaders.middleware, name)
         # Importable from the middleware module too, where the incumbent defines them.
         assert getattr(crossorigin.middleware, name) == getattr(corsheaders.middleware, name)
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.test import AsyncClient, Client
 
-from crossorigin.constants import ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN
+from crossorigin._core.constants import ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN
 from tests.conftest import SettingsWrapper, run_async
 
 FRONT = "https://front.example"

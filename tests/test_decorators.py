@@ -15,13 +15,13 @@ from django.http import HttpRequest, HttpResponse
 from django.test import override_settings
 from django.urls import path
 
-import crossorigin.middleware
-import crossorigin.selection
-from crossorigin import decorators
+import crossorigin._config.selection
+from crossorigin._config import decorators
+from crossorigin._config.decorators import view_overrides
+from crossorigin._core.options import OVERRIDE_KEYS
+from crossorigin._core.policy import Reason
 from crossorigin.checks import check_settings
-from crossorigin.decorators import cors_exempt, cors_policy, view_overrides
-from crossorigin.options import OVERRIDE_KEYS
-from crossorigin.policy import Reason
+from crossorigin.decorators import cors_exempt, cors_policy
 from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
 from tests import policy_views as views
 from tests.conftest import Send
@@ -213,11 +213,11 @@ class Counter:
 @pytest.fixture
 def lookups(monkeypatch: pytest.MonkeyPatch) -> dict[str, Counter]:
     counters = {
-        "resolve": Counter(crossorigin.selection.resolve),
-        "view_overrides": Counter(crossorigin.selection.view_overrides),
+        "resolve": Counter(crossorigin._config.selection.resolve),
+        "view_overrides": Counter(crossorigin._config.selection.view_overrides),
     }
     for name, counter in counters.items():
-        monkeypatch.setattr(crossorigin.selection, name, counter)
+        monkeypatch.setattr(crossorigin._config.selection, name, counter)
     return counters
 
 
@@ -288,7 +288,9 @@ urlpatterns = [path("bad/", bad_view), path("open/", open_with_credentials)]
 @override_settings(ROOT_URLCONF=__name__)
 def test_bad_values_in_a_view_policy_are_reported_by_the_system_checks() -> None:
     messages = check_settings()
-    found = {m.id: m.msg for m in messages if "@cors_policy on" in m.msg and m.id in ("crossorigin.E003", "crossorigin.E012")}
+    found = {
+        m.id: m.msg for m in messages if "@cors_policy on" in m.msg and m.id in ("crossorigin.E003", "crossorigin.E012")
+    }
     assert set(found) == {"crossorigin.E003", "crossorigin.E012"}
     assert f"{__name__}.plain" in found["crossorigin.E003"]
 
@@ -371,8 +373,8 @@ def test_a_wrapped_async_view_stays_async() -> None:
 
 
 def test_the_decision_names_the_view_policy(send: Send) -> None:
-    from crossorigin import registry
-    from crossorigin.selection import select_policy
+    from crossorigin._config import registry
+    from crossorigin._config.selection import select_policy
 
     policies = registry.current()
     overrides = view_overrides(views.fn_view)

@@ -22,14 +22,14 @@ from typing import Any, Final
 import pytest
 
 from crossorigin import defaults
-from crossorigin.checks import middleware_problems
-from crossorigin.checks.report_only import report_only_problems
-from crossorigin.checks.security import security_problems
-from crossorigin.incumbent import RENAMED_SETTINGS, UNREAD_SETTINGS
-from crossorigin.options import OVERRIDE_KEYS, PolicyOptions
-from crossorigin.policy import Reason
-from crossorigin.registry import PolicySet
-from crossorigin.settings import CONTRIB_SETTING_NAMES, DEFAULT_URLS_REGEX, SETTING_NAMES, read_settings
+from crossorigin._checks import middleware_problems
+from crossorigin._checks.report_only import report_only_problems
+from crossorigin._checks.security import security_problems
+from crossorigin._config.incumbent import RENAMED_SETTINGS, UNREAD_SETTINGS
+from crossorigin._config.registry import PolicySet
+from crossorigin._config.settings import CONTRIB_SETTING_NAMES, DEFAULT_URLS_REGEX, SETTING_NAMES, read_settings
+from crossorigin._core.options import OVERRIDE_KEYS, PolicyOptions
+from crossorigin._core.policy import Reason
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 DOCS: Final = ROOT / "docs"
@@ -98,7 +98,7 @@ def test_every_setting_read_anywhere_is_listed_in_setting_names() -> None:
     # A setting read outside settings.py (the contrib app, say) must be known too, or the
     # unknown-setting check (crossorigin.I049) reports it as a typo.
     unlisted = settings_named_in_source() - set(SETTING_NAMES)
-    assert not unlisted, f"read but missing from crossorigin.settings.SETTING_NAMES: {sorted(unlisted)}"
+    assert not unlisted, f"read but missing from crossorigin._config.settings.SETTING_NAMES: {sorted(unlisted)}"
 
 
 def test_every_setting_is_documented_in_the_settings_reference() -> None:
@@ -109,7 +109,12 @@ def test_every_setting_is_documented_in_the_settings_reference() -> None:
 
 
 def test_every_current_setting_has_its_own_section() -> None:
-    old = set(RENAMED_SETTINGS) | {"CORS_ALLOW_ORIGIN", "CORS_ALLOW_ALL_ORIGIN", "CORS_ALLOW_ALL_HEADERS", "CORS_MAX_AGE"}
+    old = set(RENAMED_SETTINGS) | {
+        "CORS_ALLOW_ORIGIN",
+        "CORS_ALLOW_ALL_ORIGIN",
+        "CORS_ALLOW_ALL_HEADERS",
+        "CORS_MAX_AGE",
+    }
     current = (set(SETTING_NAMES) | settings_named_in_source()) - old
     missing = sorted(current - set(settings_sections()))
     assert not missing, f"no '### `NAME`' section in docs/settings.md for: {missing}"
@@ -259,7 +264,7 @@ def test_every_check_id_is_documented() -> None:
 
 def development_ids(ids: set[str]) -> set[str]:
     """The Warning id each danger (an Error with ``danger=True``) has under DEBUG."""
-    from crossorigin.problems import development_id
+    from crossorigin._core.problems import development_id
 
     return {development_id(found) for found in ids if found in dangers_reported_by_probes()}
 

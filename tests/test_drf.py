@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-import crossorigin.middleware
-import crossorigin.selection
+import crossorigin._config.selection
 from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
 from tests import policy_views as views
 from tests.conftest import Send
@@ -189,13 +188,13 @@ def test_a_drf_view_policy_beats_the_url_policy_and_inherits_from_it(send: Send)
 
 def test_drf_views_are_not_looked_up_without_an_origin(send: Send, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[object] = []
-    original = crossorigin.selection.view_overrides
+    original = crossorigin._config.selection.view_overrides
 
     def counting(view: object) -> object:
         calls.append(view)
         return original(view)
 
-    monkeypatch.setattr(crossorigin.selection, "view_overrides", counting)
+    monkeypatch.setattr(crossorigin._config.selection, "view_overrides", counting)
     for target in ("/drf/private/", "/drf/items/", "/drf/items/1/", "/drf/below/"):
         send("GET", target)
         send("OPTIONS", target)
@@ -205,7 +204,7 @@ def test_drf_views_are_not_looked_up_without_an_origin(send: Send, monkeypatch: 
 
 
 def test_odd_attributes_on_a_view_function_do_not_break_the_lookup() -> None:
-    from crossorigin.decorators import view_overrides
+    from crossorigin._config.decorators import view_overrides
 
     def view() -> None: ...
 

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from crossorigin._checks.security import url_policy_indexes
+from crossorigin._checks.views import routes
+from crossorigin._config.registry import PolicySet
+from crossorigin._config.settings import read_settings
 from crossorigin.checks import check_settings
-from crossorigin.checks.security import url_policy_indexes
-from crossorigin.checks.views import routes
-from crossorigin.registry import PolicySet
-from crossorigin.settings import read_settings
 from tests.conftest import Send
 from tests.cors_asserts import allowed
 

@@ -16,12 +16,12 @@ from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 from django.test import Client
 
-from crossorigin import browser
+from crossorigin._core import browser
+from crossorigin._core.policy import Reason
+from crossorigin._explain.hints import origin_differences
+from crossorigin._explain.query import parse_headers
 from crossorigin.explain import Explanation, explain
-from crossorigin.explain.hints import origin_differences
-from crossorigin.explain.query import parse_headers
 from crossorigin.management.commands.cors_explain import Command
-from crossorigin.policy import Reason
 from crossorigin.signals import check_request_enabled
 from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers, preflight
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.core.management import call_command
 
+from crossorigin._core.policy import Reason
 from crossorigin.explain import explain
-from crossorigin.policy import Reason
 
 
 def sentence(*args: str) -> str:

@@ -19,8 +19,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from crossorigin._explain.following import followed_method
 from crossorigin.explain import RequestExplanation, explain
-from crossorigin.explain.following import followed_method
 from crossorigin.management.commands.cors_explain import Command
 
 CORS = "crossorigin.middleware.CorsMiddleware"
@@ -376,7 +376,9 @@ def test_a_post_without_its_slash_without_debug_is_the_301_that_drops_the_body(s
     ],
     ids=["misplaced-middleware", "post-under-debug"],
 )
-def test_no_ok_line_stands_above_a_refusal(settings: Any, middleware: tuple[str, ...], debug: bool, args: tuple[str, ...]) -> None:
+def test_no_ok_line_stands_above_a_refusal(
+    settings: Any, middleware: tuple[str, ...], debug: bool, args: tuple[str, ...]
+) -> None:
     settings.MIDDLEWARE = list(middleware)
     settings.DEBUG = debug
     status, out = text(ORIGIN, *args)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from crossorigin.explain.websocket import explain_websocket
+from crossorigin._explain.websocket import explain_websocket
 from tests.conftest import SettingsWrapper
 from tests.test_explain import as_json, run
 

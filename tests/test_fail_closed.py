@@ -84,7 +84,7 @@ def run_project(tmp_path: Path, extra_settings: str = "") -> tuple[dict[str, Any
 
 
 def test_without_the_app_an_allow_all_credentials_policy_is_closed_and_logged_once(tmp_path: Path) -> None:
-    answers, log = run_project(tmp_path, 'CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n')
+    answers, log = run_project(tmp_path, "CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n")
     assert answers["plain"] == {}
     assert answers["plain-again"] == {}
     # Logged once, though two requests compiled and used the policy.
@@ -114,7 +114,9 @@ print("{}")
 
 
 def test_without_the_app_a_view_policy_is_closed_and_logged_at_start_up(tmp_path: Path) -> None:
-    (tmp_path / "tiny_settings.py").write_text(textwrap.dedent(SETTINGS + 'CORS_ALLOWED_ORIGINS = ["https://partner.example"]\n'))
+    (tmp_path / "tiny_settings.py").write_text(
+        textwrap.dedent(SETTINGS + 'CORS_ALLOWED_ORIGINS = ["https://partner.example"]\n')
+    )
     (tmp_path / "tiny_urls.py").write_text(textwrap.dedent(URLS))
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="tiny_settings", PYTHONPATH=f"{tmp_path}{os.pathsep}{ROOT}")
     result = subprocess.run(

@@ -3,7 +3,7 @@ fails on a new import cycle, even one made by an import inside a function or und
 TYPE_CHECKING, which Python never sees at start-up.
 
 Each case copies the package to a temporary folder, adds one import that closes a
-cycle inside ``crossorigin.migrate`` (whose modules import one way today), and runs
+cycle inside ``crossorigin._migrate`` (whose modules import one way today), and runs
 the linter on the copy. The cycles the clean copy already reports, if any, are compared
 rather than assumed absent, so the test keeps its meaning while one is being removed.
 """
@@ -24,8 +24,8 @@ PACKAGE = Path(crossorigin.__file__).parent
 CONFIG = Path(__file__).resolve().parent.parent / "pyproject.toml"
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 # rewrite.py imports names.py; an import back from names.py closes a cycle.
-CYCLIC_MODULE = "migrate/names.py"
-CYCLE = ("crossorigin.migrate", ".names", ".rewrite")
+CYCLIC_MODULE = "_migrate/names.py"
+CYCLE = ("crossorigin._migrate", ".names", ".rewrite")
 
 Cycles = set[tuple[str, str, str]]
 
@@ -73,9 +73,9 @@ def test_the_clean_package_has_no_cycle_in_migrate(clean: tuple[int, Cycles]) ->
     "added",
     [
         # Deferred into a function: invisible to Python at start-up, not to the linter.
-        "\n\ndef _cycle() -> object:\n    from crossorigin.migrate import rewrite\n\n    return rewrite\n",
+        "\n\ndef _cycle() -> object:\n    from crossorigin._migrate import rewrite\n\n    return rewrite\n",
         # For the type checker only.
-        "\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from crossorigin.migrate import rewrite\n",
+        "\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from crossorigin._migrate import rewrite\n",
     ],
     ids=["function-level", "type-checking"],
 )

@@ -12,9 +12,11 @@ import re
 import pytest
 from django.test import override_settings
 
-from crossorigin import registry
-from crossorigin.checks import check_settings
-from crossorigin.linear_regex import (
+from crossorigin._config import registry
+from crossorigin._config.registry import PolicySet
+from crossorigin._config.selection import select_policy
+from crossorigin._config.settings import NEVER_MATCHING_PATTERN
+from crossorigin._core.linear_regex import (
     SET_PROGRAM_BUDGET,
     TOTAL_PROGRAM_BUDGET,
     LinearPattern,
@@ -22,12 +24,10 @@ from crossorigin.linear_regex import (
     NeverMatches,
     compile_linear,
 )
-from crossorigin.options import validate_regexes
-from crossorigin.origins import ORIGIN_MAX_LENGTH
-from crossorigin.policy import Policy, Reason, decide
-from crossorigin.registry import PolicySet
-from crossorigin.selection import select_policy
-from crossorigin.settings import NEVER_MATCHING_PATTERN
+from crossorigin._core.options import validate_regexes
+from crossorigin._core.origins import ORIGIN_MAX_LENGTH
+from crossorigin._core.policy import Policy, Reason, decide
+from crossorigin.checks import check_settings
 from tests.conftest import Send
 from tests.cors_asserts import allowed, refused
 
@@ -36,6 +36,7 @@ def route(policies: PolicySet, path: str) -> tuple[int, Policy, bool]:
     """The URL policy ``select_policy`` picks for a path with no view: (index, policy, CORS on)."""
     found = select_policy(policies, path, view=None)
     return found.url_index, found.policy, found.enabled
+
 
 # The issue's patterns: "any subdomain" and "any path under /api/", both exponential in re.
 ORIGIN_BOMB = r"^https://([a-z0-9]+-?)+\.example\.com$"

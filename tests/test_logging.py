@@ -10,8 +10,8 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.http import HttpRequest
 from django.test import AsyncClient, Client
 
-from crossorigin.logs import LOGGED_VALUE_MAX_LENGTH, escape, log_decision
-from crossorigin.policy import Decision, Reason
+from crossorigin._core.policy import Decision, Reason
+from crossorigin._http.logs import LOGGED_VALUE_MAX_LENGTH, escape, log_decision
 from crossorigin.signals import check_request_enabled
 from crossorigin.testing import assert_cors_allowed, assert_cors_denied, preflight
 

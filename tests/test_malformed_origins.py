@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from crossorigin import registry
+from crossorigin._config import registry
 from crossorigin.checks import check_settings
 from tests.conftest import Send
 from tests.cors_asserts import allowed, refused

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from crossorigin.origins import ORIGIN_MAX_LENGTH
-from crossorigin.policy import MEMO_BUDGET_ENTRIES
+from crossorigin._core.origins import ORIGIN_MAX_LENGTH
+from crossorigin._core.policy import MEMO_BUDGET_ENTRIES
 
 pytestmark = [pytest.mark.slow, pytest.mark.host_only]
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.dispatch import receiver
 
-from crossorigin.constants import (
+from crossorigin._core.constants import (
     ACCESS_CONTROL_ALLOW_CREDENTIALS,
     ACCESS_CONTROL_ALLOW_HEADERS,
     ACCESS_CONTROL_ALLOW_METHODS,
@@ -139,7 +139,10 @@ def test_old_setting_names_work(send: Send, settings: SettingsWrapper) -> None:
     settings.CORS_ORIGIN_WHITELIST = [OTHER]
     settings.CORS_ORIGIN_REGEX_WHITELIST = [r"https://r\d\.example"]
     assert send("GET", "/api/items/", {"origin": OTHER})[ACCESS_CONTROL_ALLOW_ORIGIN] == OTHER
-    assert send("GET", "/api/items/", {"origin": "https://r1.example"})[ACCESS_CONTROL_ALLOW_ORIGIN] == "https://r1.example"
+    assert (
+        send("GET", "/api/items/", {"origin": "https://r1.example"})[ACCESS_CONTROL_ALLOW_ORIGIN]
+        == "https://r1.example"
+    )
     assert cors_headers(send("GET", "/api/items/", {"origin": ALLOWED})) == {}
 
 
@@ -448,7 +451,9 @@ def test_truthy_signal_enables_cors_and_allows_the_origin(
 
 
 @pytest.mark.parametrize("answer", [False, None, 0, ""])
-def test_falsy_signal_changes_nothing(send: Send, settings: SettingsWrapper, signal_receiver: Any, answer: object) -> None:
+def test_falsy_signal_changes_nothing(
+    send: Send, settings: SettingsWrapper, signal_receiver: Any, answer: object
+) -> None:
     settings.CORS_URLS_REGEX = r"^/nothing/"
     recorder = signal_receiver(answer)
     response = send("GET", "/api/items/", {"origin": OTHER})
@@ -457,9 +462,7 @@ def test_falsy_signal_changes_nothing(send: Send, settings: SettingsWrapper, sig
     assert recorder.calls == ["/api/items/"]
 
 
-def test_signal_allows_an_unlisted_origin_on_an_enabled_url(
-    send: Send, signal_receiver: Any
-) -> None:
+def test_signal_allows_an_unlisted_origin_on_an_enabled_url(send: Send, signal_receiver: Any) -> None:
     recorder = signal_receiver(True)
     assert send("GET", "/api/items/", {"origin": OTHER})[ACCESS_CONTROL_ALLOW_ORIGIN] == OTHER
     assert len(recorder.calls) == 1
@@ -525,7 +528,7 @@ def test_raising_receiver_counts_as_no_and_is_logged(
 @pytest.fixture(params=["decorated", "undecorated"])
 def view_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run with and without decorated views: the middleware takes shortcuts without them."""
-    from crossorigin import decorators
+    from crossorigin._config import decorators
 
     if request.param == "undecorated":
         monkeypatch.setitem(decorators.DECORATED, "used", False)
@@ -606,7 +609,9 @@ def test_raising_receiver_object_counts_as_no(send: Send, caplog: pytest.LogCapt
     assert caplog.records
 
 
-def test_preflight_with_a_broken_urlconf_is_still_answered(send: Send, settings: SettingsWrapper, caplog: pytest.LogCaptureFixture) -> None:
+def test_preflight_with_a_broken_urlconf_is_still_answered(
+    send: Send, settings: SettingsWrapper, caplog: pytest.LogCaptureFixture
+) -> None:
     # Resolving the path (to find a decorated view's policy) fails; the global policy answers.
     settings.ROOT_URLCONF = "tests.no_such_urlconf_module"
     with caplog.at_level("ERROR", logger="crossorigin"):
@@ -663,7 +668,9 @@ def test_dcors_allow_all_headers_reflects_what_is_asked(send: Send, settings: Se
     response = send("OPTIONS", "/api/items/", preflight_headers(ALLOWED, "PUT", "X-Custom-Header, x-trace-id"))
     assert response[ACCESS_CONTROL_ALLOW_HEADERS] == "x-custom-header, x-trace-id"
     # Nothing asked: the configured list.
-    assert send("OPTIONS", "/api/items/", preflight_headers(ALLOWED))[ACCESS_CONTROL_ALLOW_HEADERS] == ", ".join(default_headers)
+    assert send("OPTIONS", "/api/items/", preflight_headers(ALLOWED))[ACCESS_CONTROL_ALLOW_HEADERS] == ", ".join(
+        default_headers
+    )
 
 
 def test_dcors_max_age_and_credentials_strings(send: Send, settings: SettingsWrapper) -> None:
@@ -693,7 +700,7 @@ def test_dcors_max_age_and_credentials_strings(send: Send, settings: SettingsWra
 def test_add_vary_origin(existing: str | None, expected: str) -> None:
     from django.http import HttpResponse
 
-    from crossorigin.middleware import add_vary_origin
+    from crossorigin._http.middleware import add_vary_origin
 
     response = HttpResponse()
     if existing is not None:

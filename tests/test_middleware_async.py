@@ -20,7 +20,7 @@ from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpRequest, HttpResponse
 from django.test import AsyncClient, AsyncRequestFactory
 
-from crossorigin.constants import ACCESS_CONTROL_ALLOW_ORIGIN
+from crossorigin._core.constants import ACCESS_CONTROL_ALLOW_ORIGIN
 from crossorigin.middleware import CorsMiddleware, CorsPostCsrfMiddleware
 from crossorigin.signals import check_request_enabled
 from tests.conftest import SettingsWrapper, cors_headers, preflight_headers

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from crossorigin.origins import (
+from crossorigin._core.origins import (
     ANY_PORT,
     ORIGIN_MAX_LENGTH,
     OriginError,
@@ -210,7 +210,11 @@ def test_regexes_fullmatch() -> None:
 
 
 def test_regex_with_groups_names_the_right_pattern() -> None:
-    patterns = [re.compile(r"https://(a|b)\.example"), re.compile(r"https://(?P<sub>c)\.example"), re.compile(r"https://d\.example")]
+    patterns = [
+        re.compile(r"https://(a|b)\.example"),
+        re.compile(r"https://(?P<sub>c)\.example"),
+        re.compile(r"https://d\.example"),
+    ]
     matcher = RegexMatcher(patterns)
     assert matcher.match("https://b.example") == patterns[0].pattern
     assert matcher.match("https://c.example") == patterns[1].pattern

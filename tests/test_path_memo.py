@@ -7,16 +7,17 @@ import re
 import pytest
 from django.test import override_settings
 
-from crossorigin import registry
-from crossorigin.policy import MEMO_MAX_ENTRIES, Policy
-from crossorigin.registry import MAX_REMEMBERED_PATH, PolicySet
-from crossorigin.selection import select_policy
+from crossorigin._config import registry
+from crossorigin._config.registry import MAX_REMEMBERED_PATH, PolicySet
+from crossorigin._config.selection import select_policy
+from crossorigin._core.policy import MEMO_MAX_ENTRIES, Policy
 
 
 def route(policies: PolicySet, path: str) -> tuple[int, Policy, bool]:
     """The URL policy ``select_policy`` picks for a path with no view: (index, policy, CORS on)."""
     found = select_policy(policies, path, view=None)
     return found.url_index, found.policy, found.enabled
+
 
 URL_POLICIES = [
     (r"^/api/public/", {"allow_all_origins": True}),

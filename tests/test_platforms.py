@@ -16,7 +16,7 @@ import sysconfig
 import tomllib
 from pathlib import Path
 
-from crossorigin.platform_check import INSTALLATION_PAGE
+from crossorigin._core.platform_check import INSTALLATION_PAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from crossorigin.options import PolicyOptions, validate_origins
-from crossorigin.origins import ORIGIN_MAX_LENGTH
-from crossorigin.policy import (
+from crossorigin._core.options import PolicyOptions, validate_origins
+from crossorigin._core.origins import ORIGIN_MAX_LENGTH
+from crossorigin._core.policy import (
     MEMO_KEY_MAX_LENGTH,
     MEMO_MAX_ENTRIES,
     PROCESS_MEMO_BUDGET,
@@ -45,7 +45,7 @@ BASIC = {"allowed_origins": [ALLOWED]}
 
 
 def test_decide_needs_no_django_request() -> None:
-    import crossorigin.policy as module
+    import crossorigin._core.policy as module
 
     with open(module.__file__, encoding="utf-8") as source:
         imports = [line for line in source if line.startswith(("import ", "from "))]
@@ -66,7 +66,7 @@ def test_explains_wording_fills_in_only_option_keys_and_the_policy() -> None:
     # crossorigin.explain fills each field with the setting or decorator that set it.
     from string import Formatter
 
-    from crossorigin.options import OVERRIDE_KEYS
+    from crossorigin._core.options import OVERRIDE_KEYS
 
     explained = {reason: wording.explained for reason, wording in REASON_SENTENCES.items() if wording.explained}
     assert Reason.ALLOWED_EXACT in explained
@@ -182,7 +182,9 @@ def test_star_methods_and_headers_are_wildcards_only_without_credentials() -> No
     ],
 )
 def test_malformed_or_oversized_preflight_is_refused_unread(method: str | None, request_headers: str | None) -> None:
-    decision = decide(policy(allow_all_origins=True), ALLOWED, preflight=True, request_method=method, request_headers=request_headers)
+    decision = decide(
+        policy(allow_all_origins=True), ALLOWED, preflight=True, request_method=method, request_headers=request_headers
+    )
     assert decision.reason is Reason.PREFLIGHT_INVALID
     assert decision.enabled
     assert not decision.allowed
@@ -299,7 +301,9 @@ def memo_sizes(p: Policy) -> list[int]:
     return list(p.memo_sizes())
 
 
-@pytest.mark.parametrize("options", [{"allow_all_origins": True}, {"allowed_origin_regexes": [r"https://o\d+\.example"]}, BASIC])
+@pytest.mark.parametrize(
+    "options", [{"allow_all_origins": True}, {"allowed_origin_regexes": [r"https://o\d+\.example"]}, BASIC]
+)
 def test_memo_is_bounded(options: dict[str, Any]) -> None:
     p = policy(**options)
     for i in range(MEMO_MAX_ENTRIES + 50):
@@ -345,7 +349,9 @@ FLOOD = 3 * MEMO_MAX_ENTRIES
 IN_USE = "https://app.example"
 
 
-@pytest.mark.parametrize("options", [{"allow_all_origins": True}, {"allowed_origin_regexes": [r"https://[a-z0-9]+\.example"]}])
+@pytest.mark.parametrize(
+    "options", [{"allow_all_origins": True}, {"allowed_origin_regexes": [r"https://[a-z0-9]+\.example"]}]
+)
 def test_an_origin_in_use_stays_remembered_through_a_flood(options: dict[str, Any]) -> None:
     # Every flood origin is allowed, so each one is a new memo entry; the site's real
     # origin keeps being asked for meanwhile, as real traffic would.

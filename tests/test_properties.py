@@ -27,12 +27,10 @@ from django.test import RequestFactory, override_settings
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from crossorigin import registry
-from crossorigin.logs import escape, log_decision
-from crossorigin.middleware import CorsMiddleware
-from crossorigin.options import PolicyOptions
-from crossorigin.origins import ORIGIN_MAX_LENGTH, OriginError, parse_origin
-from crossorigin.policy import (
+from crossorigin._config import registry
+from crossorigin._core.options import PolicyOptions
+from crossorigin._core.origins import ORIGIN_MAX_LENGTH, OriginError, parse_origin
+from crossorigin._core.policy import (
     MEMO_MAX_ENTRIES,
     REQUEST_HEADERS_MAX_COUNT,
     REQUEST_HEADERS_MAX_LENGTH,
@@ -41,6 +39,8 @@ from crossorigin.policy import (
     decide,
     parse_request_headers,
 )
+from crossorigin._http.logs import escape, log_decision
+from crossorigin.middleware import CorsMiddleware
 
 HOSTS = [
     "example.com",

@@ -34,7 +34,13 @@ PUBLIC = {
     "crossorigin.defaults": ["default_headers", "default_methods"],
     "crossorigin.signals": ["check_request_enabled", "report_only_differs"],
     "crossorigin.decorators": ["cors_policy", "cors_exempt"],
-    "crossorigin.testing": ["assert_cors_allowed", "assert_cors_denied", "cors_headers", "preflight", "request_headers_value"],
+    "crossorigin.testing": [
+        "assert_cors_allowed",
+        "assert_cors_denied",
+        "cors_headers",
+        "preflight",
+        "request_headers_value",
+    ],
     "crossorigin.explain": ["explain"],
     # docs/websockets.md
     "crossorigin.channels": ["CorsOriginValidator"],
@@ -80,7 +86,14 @@ def test_django_finds_the_checks_through_the_app() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["crossorigin.origins", "crossorigin.options", "crossorigin.policy", "crossorigin.registry", "crossorigin.resolution", "crossorigin.middleware"],
+    [
+        "crossorigin._core.origins",
+        "crossorigin._core.options",
+        "crossorigin._core.policy",
+        "crossorigin._config.registry",
+        "crossorigin._http.resolution",
+        "crossorigin.middleware",
+    ],
 )
 def test_the_request_path_never_imports_the_checks(module: str) -> None:
     # Lower layers know nothing of Django's request handling or of the start-up checks.

@@ -1,6 +1,6 @@
 """Issue 21 item 3: an origin regex means what Python means, or is refused (crossorigin.E025).
 
-The RE2 pattern is written from Python's own parse (``crossorigin.re2_spelling``). The
+The RE2 pattern is written from Python's own parse (``crossorigin._core.re2_spelling``). The
 differential property generates patterns from a grammar rich in the corners where the
 two engines' syntaxes differ (nested and POSIX-looking sets, escapes, inline and scoped
 flags, ``{,n}``, ``\\Z``, alternations, groups) and well-formed ASCII origins, and
@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from crossorigin.linear_regex import LinearRegexError, compile_linear, re2_source
-from crossorigin.options import PolicyOptions, validate_regexes
-from crossorigin.policy import Policy, Reason, decide
-from crossorigin.re2_spelling import _UNICODE_SPACE
+from crossorigin._core.linear_regex import LinearRegexError, compile_linear, re2_source
+from crossorigin._core.options import PolicyOptions, validate_regexes
+from crossorigin._core.policy import Policy, Reason, decide
+from crossorigin._core.re2_spelling import _UNICODE_SPACE
 
 POSIX_LOOKING = ["[[:alpha:]]", "[[:graph:]]*", "[[:graph:]", "[[.a.]]", "[[=a=]]", "[[:digit:]]+", "[^[:space:]]"]
 SETS = [

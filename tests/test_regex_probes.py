@@ -14,11 +14,11 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from crossorigin.checks.security import security_problems
-from crossorigin.problems import Problem
-from crossorigin.regex_probes import probe
-from crossorigin.registry import PolicySet
-from crossorigin.settings import read_settings
+from crossorigin._checks.security import security_problems
+from crossorigin._config.registry import PolicySet
+from crossorigin._config.settings import read_settings
+from crossorigin._core.problems import Problem
+from crossorigin._core.regex_probes import probe
 
 # No decorated views here: the findings are the settings' own.
 urlpatterns: list[Any] = []

@@ -118,7 +118,10 @@ def index_installs(text: str) -> list[str]:
     ("text", "found"),
     [
         ("```sh\npip install django-crossorigin\n```", ["pip install django-crossorigin"]),
-        ("```sh\n$ python -m pip install -U django-crossorigin[security]\n```", ["$ python -m pip install -U django-crossorigin[security]"]),
+        (
+            "```sh\n$ python -m pip install -U django-crossorigin[security]\n```",
+            ["$ python -m pip install -U django-crossorigin[security]"],
+        ),
         ("```sh\npip install /path/to/django-crossorigin\n```", []),
         ("```sh\npip install dist/django_crossorigin-1.0.0-py3-none-any.whl\n```", []),
         ("Once released: `pip install django-crossorigin`.", []),

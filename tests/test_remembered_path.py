@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.test import RequestFactory
 
-from crossorigin import registry
+from crossorigin._config import registry
 from crossorigin.middleware import CorsMiddleware
 from crossorigin.signals import check_request_enabled
 from tests.conftest import SettingsWrapper
@@ -144,7 +144,7 @@ def test_a_path_outside_the_urls_regex_yields_to_a_receiver(
 
 
 def test_refused_origins_are_remembered_only_up_to_the_bound() -> None:
-    from crossorigin.policy import MEMO_MAX_ENTRIES
+    from crossorigin._core.policy import MEMO_MAX_ENTRIES
 
     middleware = CorsMiddleware(view_setting_vary(None))
     for index in range(MEMO_MAX_ENTRIES + 10):
@@ -169,6 +169,8 @@ def never(origin: str, request: object) -> bool:
 @pytest.mark.parametrize("charset", ["utf-8", "iso-8859-1"])
 def test_a_preflight_answer_has_the_content_type_django_gives(settings: SettingsWrapper, charset: str) -> None:
     settings.DEFAULT_CHARSET = charset
-    response = CorsMiddleware(view_setting_vary(None))(build("OPTIONS", "/api/items/", {"HTTP_ORIGIN": ALLOWED, **PREFLIGHT}))
+    response = CorsMiddleware(view_setting_vary(None))(
+        build("OPTIONS", "/api/items/", {"HTTP_ORIGIN": ALLOWED, **PREFLIGHT})
+    )
     assert response["Content-Type"] == HttpResponse()["Content-Type"] == f"text/html; charset={charset}"
     assert response["Content-Length"] == "0"

@@ -13,16 +13,16 @@ import pytest
 from django.core.checks import Error
 from django.core.management import call_command
 
-from crossorigin import registry
+from crossorigin._config import registry
+from crossorigin._config.registry import PolicySet
+from crossorigin._config.settings import read_settings
+from crossorigin._core.policy import Decision, Reason
+from crossorigin._http.report_only import ReportOnly, ReportWindow, for_policies
 from crossorigin.checks import check_settings
-from crossorigin.policy import Decision, Reason
-from crossorigin.registry import PolicySet
-from crossorigin.report_only import ReportOnly, ReportWindow, for_policies
-from crossorigin.settings import read_settings
 from crossorigin.signals import report_only_differs
 from tests.conftest import Send, SettingsWrapper
 
-LOGGER = "crossorigin.report_only"
+LOGGER = "crossorigin._http.report_only"
 DOC = Path(__file__).resolve().parents[1] / "docs" / "report-only.md"
 TRUSTED = "https://example.com"
 
@@ -358,7 +358,7 @@ def test_explain_shows_both_decisions_when_they_differ(tightening: SettingsWrapp
         "Report-only (CORS_REPORT_ONLY): policy global would refuse the request (origin-not-allowed: "
         "The origin matches no allowed origin, wildcard or regex.); that differs: the response is served as "
         "enforced (allowed, allowed-all-origins, policy global) and the difference is logged on "
-        "crossorigin.report_only."
+        "crossorigin._http.report_only."
     ) in " ".join(text.split())
 
 

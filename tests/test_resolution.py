@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import async_to_sync
 
-from crossorigin.policy import Reason
-from crossorigin.resolution import Question, aresolve_decision, resolve_decision, resolving
+from crossorigin._core.policy import Reason
+from crossorigin._http.resolution import Question, aresolve_decision, resolve_decision, resolving
 from tests.test_policy import ALLOWED, BASIC, policy
 
 UNLISTED = "https://partner.example"

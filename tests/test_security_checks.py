@@ -23,14 +23,14 @@ from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import path
 
-from crossorigin import public_suffix
+from crossorigin._checks.security import security_problems
+from crossorigin._config.registry import PolicySet
+from crossorigin._config.settings import read_settings
+from crossorigin._core import public_suffix
+from crossorigin._core.problems import Level, Problem
 from crossorigin.checks import check_settings
-from crossorigin.checks.security import security_problems
 from crossorigin.decorators import cors_policy
 from crossorigin.middleware import CorsMiddleware
-from crossorigin.problems import Level, Problem
-from crossorigin.registry import PolicySet
-from crossorigin.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -555,7 +555,7 @@ def test_silenced_errors_leave_the_incumbents_behaviour(name: str) -> None:
     ],
 )
 def test_tokenize_reads_classes_quantifiers_and_group_headers(source: str, kinds: list[str]) -> None:
-    from crossorigin.regex_lint import tokenize
+    from crossorigin._core.regex_lint import tokenize
 
     assert [atom.kind for atom in tokenize(source)] == kinds
     assert [a.quantifier for a in tokenize(r"a{2,}b*?c+")] == ["{2,}", "*?", "+"]
@@ -574,7 +574,7 @@ def test_tokenize_reads_classes_quantifiers_and_group_headers(source: str, kinds
     ],
 )
 def test_plain_http_is_found_by_what_the_pattern_accepts(source: str, http: bool) -> None:
-    from crossorigin.regex_probes import probe
+    from crossorigin._core.regex_probes import probe
 
     assert (probe(re.compile(source)).plain_http is not None) is http
 
@@ -582,7 +582,7 @@ def test_plain_http_is_found_by_what_the_pattern_accepts(source: str, http: bool
 def test_path_regex_readers_leave_unreadable_shapes_alone() -> None:
     import re
 
-    from crossorigin.regex_lint import (
+    from crossorigin._core.regex_lint import (
         ends_mid_segment,
         is_anchored_at_end,
         never_matches_path,

@@ -19,11 +19,11 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import translation
 
-from crossorigin import registry
-from crossorigin.checks.startup import check_middleware, check_settings
-from crossorigin.middleware import decision_for
-from crossorigin.policy import Reason
-from crossorigin.selection import UNRESOLVED, select_for_request, select_policy
+from crossorigin._checks.startup import check_middleware, check_settings
+from crossorigin._config import registry
+from crossorigin._config.selection import UNRESOLVED, select_for_request, select_policy
+from crossorigin._core.policy import Reason
+from crossorigin._http.middleware import decision_for
 from tests.selection_urls import ADMIN, PARTNER, admin_only
 
 OURS = "crossorigin.middleware.CorsMiddleware"
@@ -41,9 +41,7 @@ HOSTED = {**GLOBAL, "ROOT_HOSTCONF": "tests.selection_hosts", "DEFAULT_HOST": "w
 
 
 def preflight(client: Client, path: str, origin: str, **extra: Any) -> Any:
-    return client.options(
-        path, headers={"origin": origin, "access-control-request-method": "DELETE"}, **extra
-    )
+    return client.options(path, headers={"origin": origin, "access-control-request-method": "DELETE"}, **extra)
 
 
 @pytest.mark.parametrize("leftover", ["en", "fr"])
@@ -91,7 +89,9 @@ def test_per_host_urlconf_set_below_ours_is_reported_at_start_up_and_at_run_time
         with caplog.at_level(logging.ERROR, logger="crossorigin"):
             client.delete("/panel/", headers={"origin": ADMIN}, HTTP_HOST="admin.example.com")
             client.delete("/panel/", headers={"origin": ADMIN}, HTTP_HOST="admin.example.com")
-        moved = [r for r in caplog.records if "request.urlconf" in r.getMessage() or "routed by URLconf" in r.getMessage()]
+        moved = [
+            r for r in caplog.records if "request.urlconf" in r.getMessage() or "routed by URLconf" in r.getMessage()
+        ]
         assert len(moved) == 1  # once
         assert HOSTS in moved[0].getMessage()
     with override_settings(**HOSTED, MIDDLEWARE=[HOSTS, OURS]):
@@ -141,15 +141,15 @@ def test_decision_for_reads_what_the_middleware_applied() -> None:
 
 
 def test_decisions_are_recorded_only_once_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    import crossorigin.middleware
+    import crossorigin._http.middleware
 
-    monkeypatch.setitem(crossorigin.middleware.RECORD, "on", False)  # as in a server: nothing imported testing
+    monkeypatch.setitem(crossorigin._http.middleware.RECORD, "on", False)  # as in a server: nothing imported testing
     with override_settings(**GLOBAL):
         response = Client().get("/api/items/", headers={"origin": PARTNER})
         assert response["Access-Control-Allow-Origin"] == PARTNER
         with pytest.raises(LookupError):
             decision_for(response.wsgi_request)
-        crossorigin.middleware.record_decisions()
+        crossorigin._http.middleware.record_decisions()
         response = Client().get("/api/items/", headers={"origin": PARTNER})
         assert decision_for(response.wsgi_request).allowed
 
@@ -200,7 +200,7 @@ def test_explain_says_when_the_actual_request_gets_another_policy(capsys: pytest
 # -- no other module selects ------------------------------------------------------------------
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "crossorigin"
-# What only crossorigin.selection may call: Django's resolver, and the compiled
+# What only crossorigin._config.selection may call: Django's resolver, and the compiled
 # policies' building blocks of a selection.
 SELECTING = {"url_selection", "view_selection", "url_selection_at", "routed_by", "select"}
 
@@ -219,7 +219,7 @@ def selecting_code(tree: ast.AST) -> list[str]:
 
 
 def test_only_the_selection_module_resolves_views_or_picks_a_policy() -> None:
-    allowed = {SRC / "selection.py", SRC / "registry.py"}  # registry defines the building blocks
+    allowed = {SRC / "_config" / "selection.py", SRC / "_config" / "registry.py"}  # registry: the building blocks
     offenders = {
         str(path.relative_to(SRC)): found
         for path in sorted(SRC.rglob("*.py"))

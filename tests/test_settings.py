@@ -11,11 +11,11 @@ import pytest
 from django.conf import LazySettings
 from django.test import Client, override_settings
 
-from crossorigin import registry
+from crossorigin._config import registry
+from crossorigin._config.settings import SETTING_NAMES, read_settings
+from crossorigin._core.options import PolicyOptions
+from crossorigin._core.origins import parse_origin
 from crossorigin.defaults import default_headers, default_methods
-from crossorigin.options import PolicyOptions
-from crossorigin.origins import parse_origin
-from crossorigin.settings import SETTING_NAMES, read_settings
 from tests.conftest import Send, SettingsWrapper, cors_headers, preflight_headers
 
 
@@ -40,7 +40,14 @@ def test_defaults_are_the_incumbents() -> None:
     assert options.allow_credentials is False
     assert options.allow_methods == default_methods == ("DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT")
     assert options.allow_headers == default_headers
-    assert set(default_headers) == {"accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with"}
+    assert set(default_headers) == {
+        "accept",
+        "authorization",
+        "content-type",
+        "user-agent",
+        "x-csrftoken",
+        "x-requested-with",
+    }
     assert options.expose_headers == ()
     assert options.preflight_max_age == 86400
     assert options.allow_private_network is False
@@ -91,9 +98,14 @@ def test_every_setting_is_read() -> None:
 
 
 def test_setting_names_lists_every_name() -> None:
-    for name in ("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST", "CORS_ALLOW_ORIGIN", "CORS_MAX_AGE", "CORS_URLS_REGEX"):
+    for name in (
+        "CORS_ALLOWED_ORIGINS",
+        "CORS_ORIGIN_WHITELIST",
+        "CORS_ALLOW_ORIGIN",
+        "CORS_MAX_AGE",
+        "CORS_URLS_REGEX",
+    ):
         assert name in SETTING_NAMES
-
 
 
 # -- old django-cors-headers names -----------------------------------------------------------
@@ -103,7 +115,12 @@ def test_setting_names_lists_every_name() -> None:
     ("old", "new", "value", "attribute"),
     [
         ("CORS_ORIGIN_WHITELIST", "CORS_ALLOWED_ORIGINS", ["https://a.example"], "allowed_origins"),
-        ("CORS_ORIGIN_REGEX_WHITELIST", "CORS_ALLOWED_ORIGIN_REGEXES", [r"https://a\.example"], "allowed_origin_regexes"),
+        (
+            "CORS_ORIGIN_REGEX_WHITELIST",
+            "CORS_ALLOWED_ORIGIN_REGEXES",
+            [r"https://a\.example"],
+            "allowed_origin_regexes",
+        ),
         ("CORS_ORIGIN_ALLOW_ALL", "CORS_ALLOW_ALL_ORIGINS", True, "allow_all_origins"),
     ],
 )
@@ -352,7 +369,9 @@ def _many_requests(send: Send) -> None:
         send("GET", "/elsewhere/", {"origin": f"https://site{i}.example"})
 
 
-def test_no_cors_settings_access_per_request(send: Send, settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_cors_settings_access_per_request(
+    send: Send, settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _busy_settings(settings)
     send("GET", "/api/items/", {"origin": "https://site0.example"})  # compiles the policies
     spy = SettingsSpy()
@@ -361,7 +380,9 @@ def test_no_cors_settings_access_per_request(send: Send, settings: SettingsWrapp
     assert spy.names == []
 
 
-def test_settings_spy_sees_the_incumbent_read_settings(settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settings_spy_sees_the_incumbent_read_settings(
+    settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Proves the spy above would catch per-request reads: the incumbent reads them.
     settings.MIDDLEWARE = ["corsheaders.middleware.CorsMiddleware"]
     client = Client()
@@ -372,7 +393,9 @@ def test_settings_spy_sees_the_incumbent_read_settings(settings: SettingsWrapper
     assert "CORS_ALLOWED_ORIGINS" in spy.names
 
 
-def test_no_regex_compilation_per_request(send: Send, settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_regex_compilation_per_request(
+    send: Send, settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _busy_settings(settings)
     send("GET", "/api/items/", {"origin": "https://site0.example"})
     spy = RegexSpy()
@@ -393,8 +416,8 @@ def test_regex_spy_sees_the_incumbent_compiling(settings: SettingsWrapper, monke
 
 
 def test_no_origin_parsing_per_request(send: Send, settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch) -> None:
-    import crossorigin.options
-    import crossorigin.origins
+    import crossorigin._core.options
+    import crossorigin._core.origins
 
     _busy_settings(settings)
     send("GET", "/api/items/", {"origin": "https://site0.example"})
@@ -404,8 +427,8 @@ def test_no_origin_parsing_per_request(send: Send, settings: SettingsWrapper, mo
         calls.append(value)
         raise AssertionError("parse_origin called during a request")
 
-    monkeypatch.setattr(crossorigin.origins, "parse_origin", parse)
-    monkeypatch.setattr(crossorigin.options, "parse_origin", parse)
+    monkeypatch.setattr(crossorigin._core.origins, "parse_origin", parse)
+    monkeypatch.setattr(crossorigin._core.options, "parse_origin", parse)
     _many_requests(send)
     assert calls == []
 

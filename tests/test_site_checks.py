@@ -16,12 +16,12 @@ from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import override_settings
 
-from crossorigin import regex_lint
-from crossorigin.checks.security import security_problems
-from crossorigin.checks.site import own_sites, site_of
-from crossorigin.problems import Problem
-from crossorigin.registry import PolicySet
-from crossorigin.settings import read_settings
+from crossorigin._checks.security import security_problems
+from crossorigin._checks.site import own_sites, site_of
+from crossorigin._config.registry import PolicySet
+from crossorigin._config.settings import read_settings
+from crossorigin._core import regex_lint
+from crossorigin._core.problems import Problem
 
 # The SameSite-cookie check's id, in one place (issue 12 renumbers the warning as an Info).
 COOKIE_CHECK = "crossorigin.I046"
@@ -36,7 +36,6 @@ COOKIE_SITE = {
 
 # This module is the URLconf of these tests: no decorated view adds origins of its own.
 urlpatterns: list[Any] = []
-
 
 
 class ProjectSessionMiddleware(SessionMiddleware):

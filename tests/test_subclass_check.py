@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.checks import Error, run_checks
 
-from crossorigin.checks.subclasses import ignored_overrides, subclass_problems
-from crossorigin.incumbent import MIDDLEWARE_METHODS
+from crossorigin._checks.subclasses import ignored_overrides, subclass_problems
+from crossorigin._config.incumbent import MIDDLEWARE_METHODS
 from crossorigin.middleware import CorsMiddleware, CorsPostCsrfMiddleware
 from tests.conftest import SettingsWrapper
 

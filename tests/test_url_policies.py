@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
-from crossorigin import registry
+from crossorigin._config import registry
+from crossorigin._core.options import OVERRIDE_KEYS, PolicyOptions
 from crossorigin.checks import check_settings
 from crossorigin.defaults import default_headers, default_methods
-from crossorigin.options import OVERRIDE_KEYS, PolicyOptions
 from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
 from tests.conftest import Send, preflight_headers
 

@@ -7,17 +7,11 @@ from typing import Any
 
 import pytest
 
+from crossorigin._core.policy import Reason
+from crossorigin._http.websocket import handshake_from_scope, is_own_origin
 from crossorigin.contrib.origins import store
 from crossorigin.contrib.origins.models import AllowedOrigin
-from crossorigin.policy import Reason
-from crossorigin.websocket import (
-    Handshake,
-    HandshakeReason,
-    acheck_handshake,
-    check_handshake,
-    handshake_from_scope,
-    is_own_origin,
-)
+from crossorigin.websocket import Handshake, HandshakeReason, acheck_handshake, check_handshake
 from tests.conftest import SettingsWrapper
 
 SITE = "app.example"
@@ -99,7 +93,9 @@ def test_a_failing_checker_refuses_and_is_logged(settings: SettingsWrapper, capl
         verdict = check_handshake(handshake("https://acme.example"), {})
 
     assert (verdict.accepted, verdict.reason) == (False, Reason.ORIGIN_NOT_ALLOWED)
-    assert [r.getMessage() for r in caplog.records] == ["crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "crossorigin: CORS_ORIGIN_CHECKER raised; the origin is refused"
+    ]
 
 
 @pytest.mark.django_db

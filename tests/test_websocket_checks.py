@@ -1,4 +1,4 @@
-"""The checks of WebSocket routes (crossorigin.checks.websockets): cookie sockets behind allow-all."""
+"""The checks of WebSocket routes (crossorigin._checks.websockets): cookie sockets behind allow-all."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.urls import path, re_path
 
-from crossorigin.checks.websockets import check_websockets, route_paths
+from crossorigin._checks.websockets import check_websockets, route_paths
 from tests.conftest import SettingsWrapper
 from tests.ws_routing import EchoConsumer
 

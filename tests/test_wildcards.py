@@ -18,10 +18,10 @@ from django.utils.http import is_same_domain
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crossorigin._core.options import PolicyOptions, validate_origins
+from crossorigin._core.origins import ANY_PORT, WildcardMatcher, is_well_formed_request_origin, parse_origin
+from crossorigin._core.policy import Policy, Reason, decide
 from crossorigin.checks import check_settings
-from crossorigin.options import PolicyOptions, validate_origins
-from crossorigin.origins import ANY_PORT, WildcardMatcher, is_well_formed_request_origin, parse_origin
-from crossorigin.policy import Policy, Reason, decide
 from crossorigin.testing import assert_cors_allowed, assert_cors_denied, cors_headers
 from tests.conftest import Send
 
@@ -216,7 +216,9 @@ CSRF_PATTERNS = [
 _labels = st.sampled_from(["a", "b", "example", "com", "evil", "a-b", "xn--bcher-kva", "examplecom"])
 _hosts = st.lists(_labels, min_size=1, max_size=5).map(".".join)
 _ports = st.sampled_from(["", ":8443", ":443", ":80", ":8080"])
-_origins = st.builds(lambda scheme, host, port: f"{scheme}://{host}{port}", st.sampled_from(["http", "https"]), _hosts, _ports)
+_origins = st.builds(
+    lambda scheme, host, port: f"{scheme}://{host}{port}", st.sampled_from(["http", "https"]), _hosts, _ports
+)
 
 
 @settings(max_examples=300, deadline=None)

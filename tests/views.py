@@ -70,9 +70,7 @@ def login_required_view(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def csrf_post(request: HttpRequest) -> JsonResponse:
     # What the view saw: CorsPostCsrfMiddleware must have put Origin and Referer back.
-    return JsonResponse(
-        {"origin": request.META.get("HTTP_ORIGIN"), "referer": request.META.get("HTTP_REFERER")}
-    )
+    return JsonResponse({"origin": request.META.get("HTTP_ORIGIN"), "referer": request.META.get("HTTP_REFERER")})
 
 
 def stream(request: HttpRequest) -> StreamingHttpResponse:

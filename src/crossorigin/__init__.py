@@ -5,6 +5,6 @@
 __version__ = "1.0.0.dev0"
 
 # Before anything else: where the regex engine is missing, say so in one line at start-up.
-from crossorigin.platform_check import require_re2
+from crossorigin._core.platform_check import require_re2
 
 require_re2()

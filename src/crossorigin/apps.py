@@ -20,7 +20,7 @@ class CrossOriginConfig(AppConfig):
         # without the app (fail-closed) must not register checks that will not run.
         from django.core.checks import Tags, register
 
-        from crossorigin.checks import check_middleware, check_middleware_subclasses, check_settings, check_websockets
+        from crossorigin._checks import check_middleware, check_middleware_subclasses, check_settings, check_websockets
 
         register(check_settings, Tags.security, "crossorigin")
         register(check_middleware, Tags.compatibility, "crossorigin")

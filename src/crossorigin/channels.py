@@ -19,8 +19,8 @@ import importlib
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from typing import Any, Final
 
-from crossorigin.logs import log_handshake
-from crossorigin.websocket import acheck_handshake, handshake_from_scope
+from crossorigin._http.logs import log_handshake
+from crossorigin._http.websocket import acheck_handshake, handshake_from_scope
 
 # The public names (docs/api.md); everything else here is internal.
 __all__ = ["CorsOriginValidator"]

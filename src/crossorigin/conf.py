@@ -16,8 +16,8 @@ from typing import Any, Final
 
 from django.conf import settings as django_settings
 
-from crossorigin import registry
-from crossorigin.settings import DEFAULT_URLS_REGEX, CorsSettings, old_name
+from crossorigin._config import registry
+from crossorigin._config.settings import DEFAULT_URLS_REGEX, CorsSettings, old_name
 
 # The public names (docs/api.md); everything else here is internal.
 __all__ = ["conf"]

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from crossorigin import registry
+from crossorigin._config import registry
 from crossorigin.contrib.origins import store
 
 INSTALL_HINT = "redis-server is not installed (apt-get install redis-server)"

@@ -10,9 +10,9 @@ import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
 
+from crossorigin._config.registry import PolicySet
+from crossorigin._config.settings import read_settings
 from crossorigin.contrib.origins.checks import check_interval, check_wiring
-from crossorigin.registry import PolicySet
-from crossorigin.settings import read_settings
 
 from .conftest import ACHECKER, CHECKER
 

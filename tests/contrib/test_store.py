@@ -211,9 +211,11 @@ async def test_the_async_path_refreshes_like_the_sync_one(version: Version) -> N
 
 def two_processes() -> tuple[OriginStore, OriginStore, Clock]:
     clock = Clock()
-    return OriginStore(read_version, 5.0, load_from_database, clock), OriginStore(
-        read_version, 5.0, load_from_database, clock
-    ), clock
+    return (
+        OriginStore(read_version, 5.0, load_from_database, clock),
+        OriginStore(read_version, 5.0, load_from_database, clock),
+        clock,
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crossorigin.migrate.cli import main
+from crossorigin._migrate.cli import main
 
 SCRIPT = Path(sys.executable).with_name("crossorigin-migrate")
 # The command needs no Django settings: run it as a user would, outside any project.
@@ -120,7 +120,7 @@ class NoLibcst(importlib.abc.MetaPathFinder):
             raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
 
 sys.meta_path.insert(0, NoLibcst())
-from crossorigin.migrate.cli import main
+from crossorigin._migrate.cli import main
 raise SystemExit(main(sys.argv[1:]))
 """
 

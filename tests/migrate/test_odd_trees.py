@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from crossorigin.migrate.rewrite import migrate_source
+from crossorigin._migrate.rewrite import migrate_source
 from tests.migrate.test_cli import run
 
 OLD = 'APP = "corsheaders"\n'

@@ -5,9 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from crossorigin.migrate.report import Finding
-from crossorigin.migrate.requirements import requirement_findings
-from crossorigin.migrate.rewrite import migrate_source
+from crossorigin._migrate.report import Finding
+from crossorigin._migrate.requirements import requirement_findings
+from crossorigin._migrate.rewrite import migrate_source
 
 
 def findings(source: str, rename_settings: bool = False) -> list[Finding]:

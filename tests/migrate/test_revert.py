@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crossorigin.migrate.revert import revert_source
+from crossorigin._migrate.revert import revert_source
 from tests.migrate.test_cli import CLEAN_ENV, run
 from tests.migrate.test_fixture_projects import copy, migrate, python_sources
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crossorigin.migrate import settings_modules
-from crossorigin.migrate.files import discover
+from crossorigin._migrate import settings_modules
+from crossorigin._migrate.files import discover
 
 FILES = {
     "manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")\n',

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from crossorigin.migrate.rewrite import migrate_source
+from crossorigin._migrate.rewrite import migrate_source
 
 
 def migrated(source: str, rename_settings: bool = False) -> str:

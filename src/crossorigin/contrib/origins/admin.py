@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from crossorigin.origins import OriginError, parse_origin
+from crossorigin._core.origins import OriginError, parse_origin
 
 from .models import AllowedOrigin
 from .validators import checked_origin, credentials_in_use

@@ -31,14 +31,14 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.signals import setting_changed
 
-from crossorigin.origins import (
+from crossorigin._core.origins import (
     DEFAULT_PORTS,
     OriginError,
     WildcardMatcher,
     is_well_formed_request_origin,
     parse_origin,
 )
-from crossorigin.problems import Level
+from crossorigin._core.problems import Level
 
 from .changes import origins_committed
 from .validators import origin_problems

@@ -1,12 +1,12 @@
 """The rules an origin must pass before it is stored, the same ones settings follow.
 
-An origin is parsed by ``crossorigin.origins.parse_origin``, the parser the settings
+An origin is parsed by ``crossorigin._core.origins.parse_origin``, the parser the settings
 use, and kept in its normal form. On top of parsing, the security rules of the
 settings apply (misconfiguration classes in docs): no ``null`` / ``file://`` when any
 policy allows credentials, no wildcard over a public suffix or a bare top-level domain
 or an IP address, and a warning for plain ``http://`` hosts trusted with credentials.
 
-Findings are ``crossorigin.problems.Problem`` values: errors stop a save (they become
+Findings are ``crossorigin._core.problems.Problem`` values: errors stop a save (they become
 ``ValidationError`` in ``full_clean`` and the admin), warnings are shown but allowed.
 """
 
@@ -17,9 +17,9 @@ from typing import Final
 
 from django.core.exceptions import ValidationError
 
-from crossorigin import public_suffix
-from crossorigin.origins import OriginError, ParsedOrigin, parse_origin
-from crossorigin.problems import Level, Problem
+from crossorigin._core import public_suffix
+from crossorigin._core.origins import OriginError, ParsedOrigin, parse_origin
+from crossorigin._core.problems import Level, Problem
 
 # The longest normal form: a 253-character host with "*." plus scheme and port.
 ORIGIN_MAX_LENGTH: Final = 300
@@ -145,8 +145,8 @@ def checked_origin(value: str, *, credentials: bool) -> tuple[str, list[Problem]
 
 def credentials_in_use() -> bool:
     """True if the global policy, a URL policy or a decorated view allows credentials."""
-    from crossorigin import registry
-    from crossorigin.checks import decorated_views
+    from crossorigin._checks import decorated_views
+    from crossorigin._config import registry
 
     policies = registry.current()
     if policies.global_policy.options.allow_credentials:

@@ -13,10 +13,10 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from crossorigin.explain import ExplainArgumentError, Explanation, RequestExplanation, explain
-from crossorigin.explain.query import parse_headers
-from crossorigin.explain.serving import CORS, VIEW, ServerAnswer
-from crossorigin.explain.websocket import explain_websocket
+from crossorigin._explain import ExplainArgumentError, Explanation, RequestExplanation, explain
+from crossorigin._explain.query import parse_headers
+from crossorigin._explain.serving import CORS, VIEW, ServerAnswer
+from crossorigin._explain.websocket import explain_websocket
 
 EXIT_ALLOWED = 0
 EXIT_REFUSED = 1
@@ -100,7 +100,7 @@ class Command(BaseCommand):
             self.stdout.write(self.render(result))
 
     def handle_websocket(self, options: dict[str, Any]) -> None:
-        """``--websocket``: explain a handshake (crossorigin.explain.websocket)."""
+        """``--websocket``: explain a handshake (crossorigin._explain.websocket)."""
         result = explain_websocket(
             options["origin"],
             options["path"],

@@ -1,0 +1,1 @@
+"""Private: see docs/api.md for the public names."""
