@@ -700,7 +700,7 @@ def test_dcors_max_age_and_credentials_strings(send: Send, settings: SettingsWra
 def test_add_vary_origin(existing: str | None, expected: str) -> None:
     from django.http import HttpResponse
 
-    from crossorigin._http.middleware import add_vary_origin
+    from crossorigin._http.headers import add_vary_origin
 
     response = HttpResponse()
     if existing is not None:

@@ -23,7 +23,7 @@ from crossorigin._checks.startup import check_middleware, check_settings
 from crossorigin._config import registry
 from crossorigin._config.selection import UNRESOLVED, select_for_request, select_policy
 from crossorigin._core.policy import Reason
-from crossorigin._http.middleware import decision_for
+from crossorigin._http.recording import decision_for
 from tests.selection_urls import ADMIN, PARTNER, admin_only
 
 OURS = "crossorigin.middleware.CorsMiddleware"
@@ -141,15 +141,15 @@ def test_decision_for_reads_what_the_middleware_applied() -> None:
 
 
 def test_decisions_are_recorded_only_once_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
-    import crossorigin._http.middleware
+    import crossorigin._http.recording
 
-    monkeypatch.setitem(crossorigin._http.middleware.RECORD, "on", False)  # as in a server: nothing imported testing
+    monkeypatch.setitem(crossorigin._http.recording.RECORD, "on", False)  # as in a server: nothing imported testing
     with override_settings(**GLOBAL):
         response = Client().get("/api/items/", headers={"origin": PARTNER})
         assert response["Access-Control-Allow-Origin"] == PARTNER
         with pytest.raises(LookupError):
             decision_for(response.wsgi_request)
-        crossorigin._http.middleware.record_decisions()
+        crossorigin._http.recording.record_decisions()
         response = Client().get("/api/items/", headers={"origin": PARTNER})
         assert decision_for(response.wsgi_request).allowed
 

@@ -5,7 +5,7 @@ The public names of ``crossorigin.middleware``; the implementation lives in ``cr
 
 from __future__ import annotations
 
-from crossorigin._http.middleware import (
+from crossorigin._core.constants import (
     ACCESS_CONTROL_ALLOW_CREDENTIALS,
     ACCESS_CONTROL_ALLOW_HEADERS,
     ACCESS_CONTROL_ALLOW_METHODS,
@@ -14,6 +14,8 @@ from crossorigin._http.middleware import (
     ACCESS_CONTROL_EXPOSE_HEADERS,
     ACCESS_CONTROL_MAX_AGE,
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+)
+from crossorigin._http.middleware import (
     CorsMiddleware,
     CorsPostCsrfMiddleware,
 )

@@ -36,7 +36,8 @@ from django.test import AsyncClient, Client
 from django.utils.module_loading import import_string
 
 from crossorigin._core import browser
-from crossorigin._http.middleware import CorsMiddleware, decision_for, record_decisions
+from crossorigin._http.middleware import CorsMiddleware
+from crossorigin._http.recording import decision_for, record_decisions
 
 # The helpers explain a failure with the decision the middleware applied.
 record_decisions()

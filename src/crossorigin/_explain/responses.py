@@ -21,7 +21,7 @@ from crossorigin._explain.model import RequestExplanation, Step
 from crossorigin._explain.naming import decision_sentence
 from crossorigin._explain.query import Query
 from crossorigin._explain.steps import decision_steps
-from crossorigin._http.middleware import apply_decision, preflight_response
+from crossorigin._http.headers import apply_decision, preflight_response
 
 
 def request_explanation(

@@ -33,7 +33,8 @@ from crossorigin._core.constants import CSRF_MIDDLEWARE
 from crossorigin._core.policy import Decision
 from crossorigin._explain.query import Query
 from crossorigin._explain.resolving import Resolved
-from crossorigin._http.middleware import CorsMiddleware, apply_decision, preflight_response
+from crossorigin._http.headers import apply_decision, preflight_response
+from crossorigin._http.middleware import CorsMiddleware
 
 Handler = Callable[[HttpRequest], HttpResponseBase]
 

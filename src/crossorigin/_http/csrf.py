@@ -10,10 +10,13 @@ way out). ``CSRF_TRUSTED_ORIGINS`` is the modern way.
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from crossorigin._core.constants import META_ORIGIN, META_REFERER
 
@@ -48,3 +51,34 @@ def restore_replaced_headers(request: HttpRequest) -> None:
     if replaced:
         request.META.update(replaced)
         delattr(request, REPLACED)
+
+
+GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
+
+
+class CorsPostCsrfMiddleware:
+    """Restores the headers CORS_REPLACE_HTTPS_REFERER replaced; place it after CsrfViewMiddleware."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        # Django adapts a sync process_view for an async stack with a thread hop, so the
+        # hook is bound per instance in the mode this instance runs in.
+        self.process_view: Callable[..., Any]
+        if self.async_mode:
+            markcoroutinefunction(self)
+            self.process_view = self._process_view_async
+        else:
+            self.process_view = self._process_view_sync
+
+    def __call__(self, request: HttpRequest) -> Any:
+        return self.get_response(request)
+
+    def _process_view_sync(self, request: HttpRequest, *args: Any) -> None:
+        restore_replaced_headers(request)
+
+    async def _process_view_async(self, request: HttpRequest, *args: Any) -> None:
+        restore_replaced_headers(request)

@@ -16,7 +16,7 @@ Per request, in this order, each step a function of this module:
 4. **After the view** (``after_view``): selected again with the view Django resolved
    (``request.resolver_match``), unless the view or a later middleware turned
    ``request._cors_enabled`` off; the decision's headers are set and the decision is
-   recorded on the request (``decision_for`` reads it back for the test helpers).
+   recorded on the request for the test helpers (``crossorigin._http.recording``).
 
 The middleware holds no matching logic: ``decide_or_ask`` takes a decision the policy
 remembers, or returns the pending ``Question`` for ``decide()``, which the driver
@@ -42,15 +42,7 @@ from crossorigin._config.decorators import DECORATED
 from crossorigin._config.registry import PolicySet, Selection
 from crossorigin._config.selection import UNRESOLVED, select_for_request, select_policy, turned_on
 from crossorigin._config.urlconfs import log_urlconf_moved
-from crossorigin._core.constants import (  # re-exported, as the incumbent did
-    ACCESS_CONTROL_ALLOW_CREDENTIALS,
-    ACCESS_CONTROL_ALLOW_HEADERS,
-    ACCESS_CONTROL_ALLOW_METHODS,
-    ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-    ACCESS_CONTROL_EXPOSE_HEADERS,
-    ACCESS_CONTROL_MAX_AGE,
-    ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+from crossorigin._core.constants import (
     META_ORIGIN,
     META_REQUEST_HEADERS,
     META_REQUEST_METHOD,
@@ -59,53 +51,18 @@ from crossorigin._core.constants import (  # re-exported, as the incumbent did
 from crossorigin._core.policy import Decision, Policy, Reason
 from crossorigin._http import report_only
 from crossorigin._http.asking import checker_answer, checker_answer_async, question, signal_answer, signal_answer_for
-from crossorigin._http.csrf import replace_for_csrf, restore_replaced_headers  # public here too
-from crossorigin._http.headers import (  # public here too
-    add_vary_origin,
-    answer_preflight,
-    apply_decision,
-    preflight_response,
-    vary_with_origin,
-)
+from crossorigin._http.csrf import CorsPostCsrfMiddleware, replace_for_csrf, restore_replaced_headers
+from crossorigin._http.headers import answer_preflight, apply_decision
 from crossorigin._http.logs import log_decision
+from crossorigin._http.recording import RECORD
 from crossorigin._http.resolution import Question, aresolve_decision, resolve_decision
 from crossorigin.signals import check_request_enabled
-
-__all__ = [
-    "ACCESS_CONTROL_ALLOW_CREDENTIALS",
-    "ACCESS_CONTROL_ALLOW_HEADERS",
-    "ACCESS_CONTROL_ALLOW_METHODS",
-    "ACCESS_CONTROL_ALLOW_ORIGIN",
-    "ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK",
-    "ACCESS_CONTROL_EXPOSE_HEADERS",
-    "ACCESS_CONTROL_MAX_AGE",
-    "ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK",
-    "CorsMiddleware",
-    "CorsPostCsrfMiddleware",
-    "add_vary_origin",
-    "answer_preflight",
-    "apply_decision",
-    "decision_for",
-    "preflight_response",
-    "record_decisions",
-    "replace_for_csrf",
-    "restore_replaced_headers",
-    "vary_with_origin",
-]
 
 logger: Final = logging.getLogger("crossorigin")
 # Logger.isEnabledFor caches its answer per level until the logging config changes.
 _logs: Final = logger.isEnabledFor
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
-
-# The decision applied is kept on the request (request._crossorigin_decision) for
-# decision_for while RECORD["on"]: importing crossorigin.testing turns it on. Off, the
-# request pays nothing: one more attribute on a WSGIRequest costs about 1,500
-# instructions (docs/performance.md), a tenth of what the middleware costs.
-_DECISION: Final = "_crossorigin_decision"
-RECORD: Final = {"on": False}
-
 
 # -- the steps of the flow ----------------------------------------------------------------
 
@@ -275,25 +232,8 @@ def decide_or_ask(  # positional: called on every request, keywords cost more
     return question(policies, request, found, origin, preflight=preflight)
 
 
-def decision_for(request: HttpRequest) -> Decision:
-    """The decision ``CorsMiddleware`` applied to a request it served, as it recorded it.
-
-    For tests and tools: a preflight's is the one its answer got (or, if CORS was off
-    for it, the view's response). The middleware records decisions once
-    ``crossorigin.testing`` is imported (or ``record_decisions()`` is called). Raises
-    ``LookupError`` for a request it did not finish or served before recording began.
-    """
-    try:
-        return getattr(request, _DECISION)  # type: ignore[no-any-return]
-    except AttributeError:
-        raise LookupError(
-            "CorsMiddleware recorded no decision on this request (import crossorigin.testing before sending it)"
-        ) from None
-
-
-def record_decisions() -> None:
-    """Make the middleware keep each decision on its request, for ``decision_for``."""
-    RECORD["on"] = True
+# CorsPostCsrfMiddleware lives with the replacement it undoes (crossorigin._http.csrf).
+__all__ = ["CorsMiddleware", "CorsPostCsrfMiddleware"]
 
 
 # -- the middleware ----------------------------------------------------------------------
@@ -350,31 +290,3 @@ class CorsMiddleware:
             decision = await aresolve_decision(pending, checker_answer_async, signal_answer_for)
             after_view(policies, request, found, enabled, None, response, decision)
         return response
-
-
-class CorsPostCsrfMiddleware:
-    """Restores the headers CORS_REPLACE_HTTPS_REFERER replaced; place it after CsrfViewMiddleware."""
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        # Django adapts a sync process_view for an async stack with a thread hop, so the
-        # hook is bound per instance in the mode this instance runs in.
-        self.process_view: Callable[..., Any]
-        if self.async_mode:
-            markcoroutinefunction(self)
-            self.process_view = self._process_view_async
-        else:
-            self.process_view = self._process_view_sync
-
-    def __call__(self, request: HttpRequest) -> Any:
-        return self.get_response(request)
-
-    def _process_view_sync(self, request: HttpRequest, *args: Any) -> None:
-        restore_replaced_headers(request)
-
-    async def _process_view_async(self, request: HttpRequest, *args: Any) -> None:
-        restore_replaced_headers(request)
