@@ -139,3 +139,30 @@ def test_without_the_app_a_silenced_error_keeps_the_policy(tmp_path: Path) -> No
 def test_with_the_app_installed_nothing_changes_at_run_time(send: Send) -> None:
     with override_settings(CORS_ALLOW_ALL_ORIGINS=True, CORS_ALLOW_CREDENTIALS=True):
         assert allowed(send("GET", "/api/items/", {"Origin": ATTACKER}), ATTACKER, credentials=True) == ATTACKER
+
+
+INSTALLED = 'INSTALLED_APPS = ["django.contrib.contenttypes", "crossorigin"]\nDEBUG = False\n'
+
+
+def test_with_the_app_installed_a_view_policy_with_an_error_is_closed_and_logged(tmp_path: Path) -> None:
+    # The checks may not see every view (a URLconf set per request, a server that never
+    # runs them), so a view policy is guarded when it is compiled, app installed or not.
+    answers, log = run_project(tmp_path, INSTALLED + 'CORS_ALLOWED_ORIGINS = ["https://partner.example"]\n')
+    assert answers["open"] == {}
+    assert log.count("crossorigin: crossorigin.E020") == 1  # once, though compiled at start-up and used
+    assert "wide_open" in log
+    assert "not in INSTALLED_APPS" not in log
+    assert answers["partner"]["access-control-allow-origin"] == "https://partner.example"
+
+
+def test_with_the_app_installed_a_silenced_view_error_keeps_the_view_policy(tmp_path: Path) -> None:
+    answers, log = run_project(tmp_path, INSTALLED + 'SILENCED_SYSTEM_CHECKS = ["crossorigin.E020"]\n')
+    assert answers["open"]["access-control-allow-origin"] == ATTACKER
+    assert "crossorigin.E020" not in log
+
+
+def test_with_the_app_installed_a_view_danger_under_debug_is_only_a_warning_and_stays_open(tmp_path: Path) -> None:
+    # DEBUG = True: the level rule makes the danger a Warning (W120), which closes nothing.
+    answers, log = run_project(tmp_path, INSTALLED.replace("DEBUG = False", "DEBUG = True"))
+    assert answers["open"]["access-control-allow-origin"] == ATTACKER
+    assert "crossorigin.E020" not in log

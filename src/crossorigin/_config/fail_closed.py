@@ -1,13 +1,19 @@
-"""Fail closed when no system check runs: the app is missing from INSTALLED_APPS.
+"""Fail closed where no system check can speak: a policy the checks cannot see is checked here.
 
-Django runs crossorigin's system checks only for an installed app. A project that adds
-the middleware but not the app would otherwise serve, say, every origin with
-credentials without a word. So when the policies are compiled and the app is not
-installed, each policy is put through the same security checks; every error-level
-finding is logged once at ERROR, and a policy with one (not listed in
-``SILENCED_SYSTEM_CHECKS``) is replaced by a closed one: no origin is allowed by its
-settings and no credentials header is sent. With the app installed nothing changes
-here: ``check`` already stops ``runserver``, ``migrate`` and the test runner.
+A policy with a finding that is an Error under the level rule in this process
+(``problems.level_of``: a danger is an Error unless ``DEBUG`` is on), not listed in
+``SILENCED_SYSTEM_CHECKS``, is replaced by a closed one: no origin is allowed by its
+settings and no credentials header is sent; each such finding is logged once at ERROR
+with its id and how to fix or silence it. The rules are those of the checks, asked
+through ``crossorigin._core.security_rules``.
+
+- Every ``@cors_policy`` view policy of the policies that serve requests, app installed
+  or not: the checks see the views of the URLconfs they can find, not one routed only
+  by a URLconf a middleware sets per request, and a WSGI server never runs the checks.
+  They are compiled when the middleware is built, so this happens at start-up.
+- The global and URL policies too when the app is missing from ``INSTALLED_APPS``, so
+  that no system check will run at all; with the app installed, ``check`` (and
+  ``check --deploy`` in CI) reports them.
 """
 
 from __future__ import annotations
@@ -15,15 +21,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from django.conf import settings
 
 from crossorigin._core.policy import Policy
 from crossorigin._core.problems import Level, Problem, is_silenced, level_of
-
-if TYPE_CHECKING:
-    from crossorigin._core.security_rules import Scope
+from crossorigin._core.security_rules import Scope, policy_findings
 
 APP: Final = "crossorigin"
 logger: Final = logging.getLogger("crossorigin")
@@ -51,27 +55,29 @@ def log_errors(problems: Iterable[Problem]) -> None:
         key = (problem.id, problem.msg)
         if problem.level is Level.ERROR and key not in _logged:
             _logged.add(key)
+            why = (
+                "The 'crossorigin' app is not in INSTALLED_APPS, so no system check reports this"
+                if checks_are_off()
+                else "A view policy is checked when it is compiled, since the system checks may not see it"
+            )
             logger.error(
-                "crossorigin: %s %s The 'crossorigin' app is not in INSTALLED_APPS, so no system check reports "
-                "this; the policy it is about allows no origin until it is fixed (or %s is listed in "
-                "SILENCED_SYSTEM_CHECKS).",
+                "crossorigin: %s %s %s; the policy it is about allows no origin until it is fixed%s (or %s is "
+                "listed in SILENCED_SYSTEM_CHECKS).",
                 problem.id,
                 problem.msg,
+                why,
+                f": {problem.hint}" if problem.hint else "",
                 problem.id,
             )
 
 
 def scope_for(kind: str, label: str, overrides: Mapping[str, object], setting: str = "") -> Scope:
-    """A checks Scope (imported late: the checks package imports the registry)."""
-    from crossorigin._core.security_rules import Scope
-
+    """Where a policy comes from, as the security rules name it in their messages."""
     return Scope(kind, label, overrides, setting)
 
 
 def guard(policy: Policy, scope: Scope, has_checker: bool) -> Policy:
     """``policy`` if its security checks find no unsilenced error; a closed policy otherwise."""
-    from crossorigin._core.security_rules import policy_findings
-
     quiet = silenced()
     debug = bool(getattr(settings, "DEBUG", False))
     errors = [

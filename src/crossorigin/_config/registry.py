@@ -105,10 +105,13 @@ def _linear_path(pattern: re.Pattern[str], name: str, problems: list[Problem]) -
 class PolicySet:
     """Every policy of the site, compiled, and how to pick one for a request."""
 
-    def __init__(self, cors_settings: CorsSettings, *, enforce_checks: bool = False) -> None:
+    def __init__(self, cors_settings: CorsSettings, *, enforce_checks: bool = False, serves: bool = False) -> None:
         # enforce_checks: no system check will run (the app is not installed), so each
         # policy with a security error is closed here (crossorigin._config.fail_closed).
+        # serves: this set answers requests (registry.current()); its view policies are
+        # guarded even with the app installed (see _compile_view).
         self.enforce_checks = enforce_checks
+        self.serves = serves
         self.settings = cors_settings
         problems: list[Problem] = list(cors_settings.problems)
         self.checker: OriginChecker | None = None
@@ -251,6 +254,10 @@ class PolicySet:
         policy = Policy(options, f"view:{view.name}", self.checker is not None)
         if self.enforce_checks:
             fail_closed.log_errors(problems)
+        # A view policy is guarded whether the app is installed or not: the checks see
+        # the views of the URLconfs they can find, not one routed by a URLconf set per
+        # request that they cannot, nor one a server never ran the checks for.
+        if self.serves or self.enforce_checks:
             where = "" if index < 0 else f", under CORS_URL_POLICIES[{index}]"
             label = f"@cors_policy on {view.name}{where}"
             policy = fail_closed.guard(
@@ -291,7 +298,7 @@ def _rebuild() -> PolicySet:
     with _build_lock:
         if compiled is None:
             _load_urlconf()
-            compiled = PolicySet(read_settings(), enforce_checks=fail_closed.checks_are_off())
+            compiled = PolicySet(read_settings(), enforce_checks=fail_closed.checks_are_off(), serves=True)
         return compiled
 
 
@@ -310,7 +317,7 @@ def _load_urlconf() -> None:
 
 
 # Settings outside CORS_* that change what a policy set contains.
-_OTHER_DEPENDENCIES: Final = frozenset({"ROOT_URLCONF", "INSTALLED_APPS", "SILENCED_SYSTEM_CHECKS"})
+_OTHER_DEPENDENCIES: Final = frozenset({"ROOT_URLCONF", "INSTALLED_APPS", "SILENCED_SYSTEM_CHECKS", "DEBUG"})
 
 
 def reset(setting: str | None = None, **_: Any) -> None:
