@@ -455,3 +455,19 @@ def test_the_longest_valid_origin_is_accepted_and_one_character_more_is_refused_
     too_long = "s" + longest
     assert decide(p, too_long).reason is Reason.ORIGIN_INVALID
     assert p.memo_sizes().allowed == 2
+
+
+def test_every_reason_an_origin_match_gives_has_explain_s_step_wording() -> None:
+    # _explain/steps.py words the origin-allowed step from this table alone.
+    from crossorigin._core.policy import REASON_SENTENCES
+
+    for reason in (
+        Reason.ALLOWED_ALL_ORIGINS,
+        Reason.ALLOWED_EXACT,
+        Reason.ALLOWED_WILDCARD,
+        Reason.ALLOWED_REGEX,
+        Reason.ORIGIN_NOT_ALLOWED,
+    ):
+        wording = REASON_SENTENCES[reason].matched
+        assert wording is not None, reason
+        assert wording.format(matched="'x'", policy="'global'", count=1)

@@ -92,11 +92,14 @@ class Wording(NamedTuple):
     ``crossorigin.explain``, which knows which setting or decorator decided: each
     ``{option}`` field (an option key such as ``allowed_origins``) is filled with where
     that option's value came from, ``{policy}`` with the policy that applies. None: the
-    sentence serves explain too.
+    sentence serves explain too. ``matched`` is explain's step on the origin's match, for
+    the reasons that one decides: ``{matched}`` is what matched (quoted), ``{policy}`` and
+    ``{count}`` the policy and how many origins and regexes it lists.
     """
 
     sentence: str
     explained: str | None = None
+    matched: str | None = None
 
 
 REASON_SENTENCES: Final = {
@@ -112,22 +115,27 @@ REASON_SENTENCES: Final = {
     Reason.ORIGIN_NOT_ALLOWED: Wording(
         "The origin matches no allowed origin, wildcard or regex.",
         "The origin matches no allowed origin, wildcard or regex of the policy that applies ({policy}).",
+        "No allowed origin, wildcard or regex of policy {policy} matches ({count} configured).",
     ),
     Reason.ALLOWED_ALL_ORIGINS: Wording(
         "Every origin is allowed (the policy allows all origins).",
         "Every origin is allowed ({allow_all_origins}).",
+        "Every origin is allowed (allow all origins is on).",
     ),
     Reason.ALLOWED_EXACT: Wording(
         "The origin is listed in the allowed origins.",
         "The origin is listed in {allowed_origins}.",
+        "The origin is listed in the allowed origins ({matched}).",
     ),
     Reason.ALLOWED_WILDCARD: Wording(
         "The origin matches an allowed wildcard pattern.",
         "The origin matches a wildcard in {allowed_origins}.",
+        "The origin matches the wildcard {matched}.",
     ),
     Reason.ALLOWED_REGEX: Wording(
         "The origin matches an allowed origin regex.",
         "The origin matches a regex in {allowed_origin_regexes}.",
+        "The origin matches the regex {matched}.",
     ),
     Reason.ALLOWED_CHECKER: Wording("The origin checker (CORS_ORIGIN_CHECKER) allowed the origin."),
     Reason.ALLOWED_SIGNAL: Wording("A check_request_enabled receiver allowed the request."),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from crossorigin._config.registry import ViewOverrides
 from crossorigin._config.selection import select_policy
-from crossorigin._core.policy import Decision, Policy, Reason
+from crossorigin._core.policy import REASON_SENTENCES, Decision, Policy, Reason
 from crossorigin._explain.deciding import Asked
 from crossorigin._explain.model import Step
 from crossorigin._explain.naming import raw, url_policy_name
@@ -109,13 +109,8 @@ def decision_steps(
 
 
 def _match_detail(policy: Policy, reason: Reason, matched: str | None) -> str:
-    if reason is Reason.ALLOWED_ALL_ORIGINS:
-        return "Every origin is allowed (allow all origins is on)."
-    if reason is Reason.ALLOWED_EXACT:
-        return f"The origin is listed in the allowed origins ({matched!r})."
-    if reason is Reason.ALLOWED_WILDCARD:
-        return f"The origin matches the wildcard {matched!r}."
-    if reason is Reason.ALLOWED_REGEX:
-        return f"The origin matches the regex {raw(matched or '')}."
+    """The origin-allowed step in the reason's own words (``REASON_SENTENCES``' ``matched`` column)."""
+    template = REASON_SENTENCES[reason].matched or reason.sentence
+    shown = raw(matched or "") if reason is Reason.ALLOWED_REGEX else repr(matched)
     count = len(policy.options.allowed_origins) + len(policy.options.allowed_origin_regexes)
-    return f"No allowed origin, wildcard or regex of policy {policy.name!r} matches ({count} configured)."
+    return template.format(matched=shown, policy=repr(policy.name), count=count)
