@@ -22,7 +22,7 @@ from crossorigin.checks import check_settings
 from crossorigin.signals import report_only_differs
 from tests.conftest import Send, SettingsWrapper
 
-LOGGER = "crossorigin._http.report_only"
+LOGGER = "crossorigin.report_only"
 DOC = Path(__file__).resolve().parents[1] / "docs" / "report-only.md"
 TRUSTED = "https://example.com"
 
@@ -171,6 +171,25 @@ def test_a_difference_is_logged_with_both_reasons(
     assert fields["cors_origin"] == "https://other.example"
     assert fields["cors_reason"] == "origin-not-allowed"
     assert fields["cors_enforced_reason"] == "allowed-all-origins"
+
+
+def test_a_preflight_the_stricter_methods_would_refuse_is_reported(
+    send: Send, settings: SettingsWrapper, log: pytest.LogCaptureFixture
+) -> None:
+    # Same origins, fewer methods: only the preflight can show the difference.
+    settings.CORS_ALLOWED_ORIGINS = [TRUSTED]
+    settings.CORS_ALLOW_METHODS = ["GET", "POST", "DELETE"]
+    settings.CORS_REPORT_ONLY = {"CORS_ALLOWED_ORIGINS": [TRUSTED], "CORS_ALLOW_METHODS": ["GET", "POST"]}
+    response = send.preflight("/api/items/", TRUSTED, "DELETE")
+    assert response["access-control-allow-origin"] == TRUSTED  # served as enforced
+    assert "DELETE" in response["access-control-allow-methods"]
+    [record] = records(log)
+    assert record.getMessage().startswith(
+        f"cors-report-only would-refuse origin={TRUSTED} path=/api/items/ policy=global "
+        "reason=preflight-method-not-allowed"
+    )
+    send.preflight("/api/items/", TRUSTED, "POST")
+    assert len(records(log)) == 1  # a method both allow: nothing more
 
 
 def test_agreeing_decisions_are_not_reported(
@@ -358,7 +377,7 @@ def test_explain_shows_both_decisions_when_they_differ(tightening: SettingsWrapp
         "Report-only (CORS_REPORT_ONLY): policy global would refuse the request (origin-not-allowed: "
         "The origin matches no allowed origin, wildcard or regex.); that differs: the response is served as "
         "enforced (allowed, allowed-all-origins, policy global) and the difference is logged on "
-        "crossorigin._http.report_only."
+        "crossorigin.report_only."
     ) in " ".join(text.split())
 
 

@@ -103,7 +103,7 @@ def report_only_notes(
     if differs(enforced, shadow):
         outcome = (
             f"that differs: the response is served as enforced ({served}, {enforced.reason}, "
-            f"policy {enforced.policy}) and the difference is logged on crossorigin._http.report_only"
+            f"policy {enforced.policy}) and the difference is logged on crossorigin.report_only"
         )
     else:
         outcome = f"the same answer as the enforced policy ({served}, {enforced.reason})"

@@ -110,7 +110,7 @@ def before_view(policies: PolicySet, request: HttpRequest) -> Before:
     return found, enabled, decide_or_ask(policies, request, found, origin, preflight)
 
 
-def answer_early(request: HttpRequest, early: Decision) -> HttpResponseBase | None:
+def answer_early(policies: PolicySet, request: HttpRequest, early: Decision) -> HttpResponseBase | None:
     """Step 2's end: a preflight's answer, or an allowed request's headers replaced for CSRF."""
     meta = request.META
     if request.method == "OPTIONS" and META_REQUEST_METHOD in meta:
@@ -120,6 +120,8 @@ def answer_early(request: HttpRequest, early: Decision) -> HttpResponseBase | No
             request._crossorigin_decision = early  # type: ignore[attr-defined]
         if _logs(DEBUG):
             log_decision(early, meta.get(META_ORIGIN), request.path_info)
+        if policies.report_only_policies is not None and META_ORIGIN in meta:
+            report_only.compare_preflight(policies, request, early)
         return answer_preflight(early)
     if early.allowed:
         replace_for_csrf(request, meta[META_ORIGIN])
@@ -265,7 +267,7 @@ class CorsMiddleware:
         if early is not None:
             if isinstance(early, Question):
                 early = resolve_decision(early, checker_answer, signal_answer_for)
-            answer = answer_early(request, early)
+            answer = answer_early(policies, request, early)
             if answer is not None:
                 return answer
         response: HttpResponseBase = self.get_response(request)  # type: ignore[assignment]
@@ -281,7 +283,7 @@ class CorsMiddleware:
         if early is not None:
             if isinstance(early, Question):
                 early = await aresolve_decision(early, checker_answer_async, signal_answer_for)
-            answer = answer_early(request, early)
+            answer = answer_early(policies, request, early)
             if answer is not None:
                 return answer
         response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]

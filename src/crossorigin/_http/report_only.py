@@ -11,7 +11,7 @@ touched here.
 
 A difference is reported in two ways:
 
-- a WARNING record on the ``crossorigin._http.report_only`` logger, at most once per
+- a WARNING record on the ``crossorigin.report_only`` logger, at most once per
   (origin, report-only policy, reason) in each window (``ReportWindow``), with at most
   ``max_reports`` distinct ones a window, so invented origins cannot flood the log; what
   was left out is counted and summed up in one record when the window ends;
@@ -31,8 +31,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from crossorigin._config.decorators import view_overrides, views_are_decorated
-from crossorigin._config.selection import select_policy
-from crossorigin._core.constants import META_ORIGIN, META_REQUEST_PRIVATE_NETWORK
+from crossorigin._config.selection import UNRESOLVED, select_for_request, select_policy
+from crossorigin._core.constants import (
+    META_ORIGIN,
+    META_REQUEST_HEADERS,
+    META_REQUEST_METHOD,
+    META_REQUEST_PRIVATE_NETWORK,
+)
 from crossorigin._core.policy import Decision, Reason, decide
 from crossorigin._http.logs import LOGGED_VALUE_MAX_LENGTH, escape
 from crossorigin.signals import report_only_differs
@@ -42,7 +47,7 @@ if TYPE_CHECKING:
 
     from crossorigin._config.registry import PolicySet, Selection, ViewOverrides
 
-logger: Final = logging.getLogger("crossorigin._http.report_only")
+logger: Final = logging.getLogger("crossorigin.report_only")
 
 # A week of logs at one window an hour names each differing origin at most 168 times.
 WINDOW_SECONDS: Final = 3600.0
@@ -194,6 +199,32 @@ class ReportOnly:
         except Exception:  # reporting must never cost a response
             logger.exception("crossorigin: the report-only policy failed on a request; the response is unchanged")
 
+    def compare_preflight(self, request: HttpRequest, enforced: Decision) -> None:
+        """``compare`` for a preflight the middleware answered itself: the same method and headers asked.
+
+        A stricter list of methods or headers shows here only: the actual request that
+        follows is compared on its origin alone.
+        """
+        try:
+            meta = request.META
+            origin = meta[META_ORIGIN]
+            found = select_for_request(request, self.policies, view=UNRESOLVED)
+            if found.source == "exempt":
+                return
+            shadow = decide(
+                found.policy,
+                origin,
+                preflight=True,
+                request_method=meta[META_REQUEST_METHOD],
+                request_headers=meta.get(META_REQUEST_HEADERS),
+                private_network=meta.get(META_REQUEST_PRIVATE_NETWORK) == "true",
+                url_enabled=found.enabled,
+            )
+            if differs(enforced, shadow):
+                self.report(request, origin, enforced, shadow)
+        except Exception:  # reporting must never cost a response
+            logger.exception("crossorigin: the report-only policy failed on a preflight; the response is unchanged")
+
     def report(self, request: HttpRequest, origin: str, enforced: Decision, shadow: Decision) -> None:
         """Log the difference (rationed by the window) and send ``report_only_differs``."""
         path = request.path_info
@@ -242,10 +273,17 @@ def for_policies(policies: PolicySet) -> ReportOnly | None:
 
 
 def compare(policies: PolicySet, request: HttpRequest, enforced: Decision) -> None:
-    """The middleware's one call: report ``request`` if the report-only policy would answer it differently."""
+    """The middleware's call after the view: report ``request`` if the report-only policy would answer it differently."""
     found = for_policies(policies)
     if found is not None:
         found.compare(request, enforced)
+
+
+def compare_preflight(policies: PolicySet, request: HttpRequest, enforced: Decision) -> None:
+    """The middleware's call for a preflight it answered: report it if the report-only policy would answer differently."""
+    found = for_policies(policies)
+    if found is not None:
+        found.compare_preflight(request, enforced)
 
 
 def differs(enforced: Decision, shadow: Decision) -> bool:
