@@ -191,7 +191,10 @@ def lint(session: nox.Session) -> None:
     session.install("-e", ".")
     session.run("ruff", "check", "src", "tests", "noxfile.py", "scripts")
     session.run("ruff", "format", "--check", "src", "noxfile.py", "scripts")
-    session.run("mypy", "--strict")
+    # PYTHONPATH: django-stubs imports the settings module (tests.settings) at run time,
+    # and django-hosts, a test dependency, ships a top-level "tests" package of its own
+    # that would shadow this checkout's.
+    session.run("mypy", "--strict", env={"PYTHONPATH": str(Path.cwd())})
     session.run("lint-imports", "--no-cache", "--no-logo")
 
 
