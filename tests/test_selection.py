@@ -231,3 +231,20 @@ def test_only_the_selection_module_resolves_views_or_picks_a_policy() -> None:
 def test_the_scan_sees_a_module_that_resolves() -> None:
     assert selecting_code(ast.parse("from django.urls import resolve\n")) == ["imports resolve"]
     assert selecting_code(ast.parse("p.url_selection('/x')\n"))
+
+
+@pytest.mark.parametrize(("origin", "readable"), [(ADMIN, True), (PARTNER, False)])
+def test_explain_follows_the_host_s_urlconf_as_the_middleware_does(origin: str, readable: bool) -> None:
+    from crossorigin.explain import explain
+
+    with override_settings(**HOSTED, MIDDLEWARE=[HOSTS, OURS, "django.middleware.common.CommonMiddleware"]):
+        explained = explain(origin, "/panel/", method="DELETE", host="admin.example.com")
+        real_preflight = preflight(Client(), "/panel/", origin, HTTP_HOST="admin.example.com")
+        real = Client().delete("/panel/", headers={"origin": origin}, HTTP_HOST="admin.example.com")
+    assert explained.preflight is not None
+    assert explained.preflight.decision.allowed is readable
+    assert ("Access-Control-Allow-Origin" in real_preflight) is readable
+    assert explained.actual.decision.allowed is readable
+    assert ("Access-Control-Allow-Origin" in real) is readable
+    assert explained.preflight.decision.policy == "view:" + admin_only.__module__ + ".plain"
+    assert any("tests.selection_admin_urls" in note for note in explained.notes)

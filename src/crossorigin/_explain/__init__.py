@@ -38,7 +38,7 @@ from crossorigin._explain.notes import (
     settings_notes,
 )
 from crossorigin._explain.query import ExplainArgumentError, Query, default_host, parse_method, parse_path
-from crossorigin._explain.resolving import resolve_path
+from crossorigin._explain.resolving import resolve_path, routed_urlconf
 from crossorigin._explain.responses import request_explanation
 from crossorigin._explain.serving import default_scheme, request_url
 
@@ -73,7 +73,10 @@ def explain(
     path, notes = parse_path(path)
     method = parse_method(method)
     policies = registry.current()
-    resolved = resolve_path(path)
+    middleware_list = list(settings.MIDDLEWARE if middleware is None else middleware)
+    urlconf, routing_notes = routed_urlconf(path, host or default_host(), scheme, middleware_list)
+    notes.extend(routing_notes)
+    resolved = resolve_path(path, urlconf)
     hints: list[Hint] = []
 
     unsafe = sorted({name for name, value in headers if not browser.is_safelisted_request_header(name, value)})
@@ -106,7 +109,6 @@ def explain(
     asked_notes.extend(asked.notes)
     actual_item = request_explanation(q, actual_view, decision, asked, q.sent(False, headers), preflight=False)
 
-    middleware_list = list(settings.MIDDLEWARE if middleware is None else middleware)
     passed_on = None
     if preflight_item is not None and not preflight_item.answered_by_middleware:
         # A preflight CorsMiddleware does not answer goes on like any OPTIONS: its response
@@ -148,7 +150,8 @@ def explain(
     if preflight_item is not None:
         notes.append(
             preflight_policy_note(
-                select_policy(policies, path, view=preflight_view), select_policy(policies, path, view=actual_view)
+                select_policy(policies, path, urlconf, view=preflight_view),
+                select_policy(policies, path, urlconf, view=actual_view),
             )
         )
     notes.extend(asked_notes)
